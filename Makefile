@@ -1,0 +1,43 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make site   virtualenv from pinned requirements, then build site/ from content/
+#   make test   the same plus test tools, then the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: site test serve validate generate lint typecheck bench clean
+
+$(VENV)/.site-deps: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.site-deps requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+site: $(VENV)/.site-deps
+	$(PY) -m generator build --strict
+
+serve: $(VENV)/.site-deps
+	$(PY) -m generator serve
+
+validate: $(VENV)/.site-deps
+	$(PY) -m generator validate --strict
+
+generate: $(VENV)/.site-deps
+	$(PY) -m generator generate --strict
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/mypy
+
+test: $(VENV)/.test-deps lint
+	$(PY) -m generator build --strict
+	$(PY) -m pytest
+
+bench: $(VENV)/.test-deps
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf docs site .docs.* .site.* .cache

@@ -1,0 +1,175 @@
+"""Run the pipeline: load → classify → related → render → write → mkdocs.
+
+Phase one loads and validates everything; nothing is written unless it is
+all valid.  Phase two computes and renders the whole docs tree in memory,
+then writes only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import validate
+from .classify import classify
+from .load import Content, load_content
+from .model import Problem, Taxonomy
+from .progress import Progress
+from .related import find_related
+from .render import Site, render_site
+from .write import WriteReport, recover, swap_dirs, write_file, write_tree
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things live; the defaults are the repository layout."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def display(self, path: Path) -> str:
+        """A path as shown to users and in edit links: relative to the project."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+class BuildError(Exception):
+    """The build stopped; `problems` says why, when the content is at fault."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def check(project: Project, progress: Progress) -> tuple[Content | None, list[Problem]]:
+    """Load content/ and run every check on it."""
+    with progress.stage("load") as line:
+        content, problems = load_content(project.content, project.display(project.content))
+        line.detail = f"{len(content.papers) if content else 0} papers, {len(problems)} problems"
+    if content is not None:
+        with progress.stage("validate") as line:
+            more = validate.check_collection(content)
+            problems = sorted(problems + more)
+            line.detail = f"{len(more)} problems across papers"
+        if any(p.is_error for p in problems):
+            content = None
+    return content, problems
+
+
+def compute(content: Content, progress: Progress) -> Site:
+    """Classify, relate and assemble the site model (pure)."""
+    with progress.stage("classify") as line:
+        assignments = classify(content.papers, content.taxonomy)
+        placed = sum(1 for a in assignments.values() if a.topics)
+        line.detail = f"{placed}/{len(assignments)} papers in {len(content.taxonomy.topics)} topics"
+    with progress.stage("related") as line:
+        related = find_related(content.papers)
+        line.detail = f"{len(related)} papers"
+    return Site(content.papers, content.taxonomy, assignments, related, content.pages)
+
+
+NAV_BEGIN = "    # BEGIN topics: written by `python -m generator generate` from content/topics.yml"
+NAV_END = "    # END topics"
+
+
+def render_nav(mkdocs_text: str, taxonomy: Taxonomy) -> str:
+    """Return mkdocs.yml with the topic entries of its nav brought up to date."""
+    pattern = re.compile(re.escape(NAV_BEGIN) + r"\n.*?" + re.escape(NAV_END), re.DOTALL)
+    if not pattern.search(mkdocs_text):
+        raise BuildError(f"mkdocs.yml: the nav has no '{NAV_BEGIN.strip()}' … '{NAV_END.strip()}' block")
+    entries = "".join(
+        f"    - {_yaml_str(t.title)}: topics/{t.id}.md\n"
+        for t in sorted(taxonomy.topics, key=lambda t: t.title.casefold())
+    )
+    return pattern.sub(lambda _: NAV_BEGIN + "\n" + entries + NAV_END, mkdocs_text)
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def generate(
+    project: Project, progress: Progress, *, strict: bool = False, swap: bool = True
+) -> tuple[WriteReport, list[Problem]]:
+    """Validate content/ and write the docs tree; raise BuildError on bad content.
+
+    Returns what was written and the warnings found (which fail under `strict`).
+    """
+    content, problems = check(project, progress)
+    if content is None or (strict and problems):
+        raise BuildError("content has problems; nothing was written", problems)
+    site = compute(content, progress)
+    with progress.stage("render") as line:
+        files = render_site(site)
+        nav = render_nav(project.mkdocs_yml.read_text(encoding="utf-8"), content.taxonomy)
+        line.detail = f"{len(files)} files"
+    with progress.stage("write") as line:
+        report = write_tree(files, project.docs, swap=swap)
+        if write_file(project.mkdocs_yml, nav):
+            report.written.append("../mkdocs.yml")
+        line.detail = (
+            f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+        )
+    return report, problems
+
+
+def mkdocs_build(project: Project, progress: Progress) -> None:
+    """Run `mkdocs build --strict` into a directory beside site/, then swap it in."""
+    recover(project.site)
+    tmp = project.site.with_name(f".{project.site.name}.new")
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    with progress.stage("mkdocs build") as line:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--quiet",
+                "--config-file",
+                str(project.mkdocs_yml),
+                "--site-dir",
+                str(tmp),
+            ],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if proc.returncode != 0:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise BuildError(f"mkdocs build --strict failed; site/ is unchanged:\n{proc.stderr.strip()}")
+        swap_dirs(tmp, project.site)
+        line.detail = "site/ updated"
+
+
+def build(project: Project, progress: Progress, *, strict: bool = False) -> tuple[WriteReport, list[Problem]]:
+    """Generate docs/, then build site/ with mkdocs."""
+    result = generate(project, progress, strict=strict)
+    mkdocs_build(project, progress)
+    return result

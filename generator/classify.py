@@ -1,0 +1,175 @@
+"""Put papers into topics by the weighted phrases of the taxonomy.
+
+A phrase matches whole words, case-insensitively, with hyphens and spaces
+treated alike ("chain of thought" matches "Chain-of-Thought"); a phrase that
+ends in ``*`` matches any word starting with it ("verif*" matches
+"verification").  A topic's score for a paper is, over its rules:
+``weight × (title_weight if the phrase is in the title) + weight × (occurrences
+in the abstract, at most 2)``.
+
+Topics the curator set by hand always apply; topics the paper excludes never
+do; the other topics apply, best first, when they reach the threshold, until
+the paper has `max_topics`.  A paper that reaches no threshold goes to its
+best-scoring topic, so nothing is orphaned while a phrase scores at all.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Assignment, Paper, Rule, Taxonomy
+
+ABSTRACT_CAP = 2
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text into lowercase words; hyphens and punctuation separate words."""
+    return _TOKEN.findall(text.lower())
+
+
+@dataclass(frozen=True)
+class _CompiledRule:
+    topic: str
+    rule: Rule
+    words: tuple[str, ...]
+    prefix: bool
+
+
+class Matcher:
+    """The rules of a taxonomy, indexed by their first word for fast matching."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.by_first: dict[str, list[_CompiledRule]] = {}
+        self.prefixes: list[tuple[str, _CompiledRule]] = []
+        for topic in taxonomy.topics:
+            for rule in topic.rules:
+                prefix = rule.phrase.endswith("*")
+                words = tuple(tokenize(rule.phrase.rstrip("*")))
+                if not words:
+                    continue
+                compiled = _CompiledRule(topic.id, rule, words, prefix)
+                if prefix and len(words) == 1:
+                    self.prefixes.append((words[0], compiled))
+                else:
+                    self.by_first.setdefault(words[0], []).append(compiled)
+        self.prefixes.sort(key=lambda p: (p[0], p[1].topic))
+
+    def count(self, text: str) -> dict[tuple[str, str], tuple[_CompiledRule, int]]:
+        """Count occurrences of every rule in `text`, keyed by (topic, phrase)."""
+        tokens = tokenize(text)
+        counts = Counter(tokens)
+        joined = " " + " ".join(tokens) + " "
+        found: dict[tuple[str, str], tuple[_CompiledRule, int]] = {}
+        for word in counts:
+            for cr in self.by_first.get(word, ()):
+                if len(cr.words) == 1:
+                    n = counts[word]
+                else:
+                    needle = " " + " ".join(cr.words) + " "
+                    n = joined.count(needle)
+                    if cr.prefix and n == 0:
+                        n = joined.count(" " + " ".join(cr.words))
+                if n:
+                    found[(cr.topic, cr.rule.phrase)] = (cr, n)
+        if self.prefixes:
+            stems = [p[0] for p in self.prefixes]
+            for word, n in counts.items():
+                # Every stem that is a prefix of `word` sorts at or before it.
+                i = bisect_left(stems, word[:1])
+                while i < len(stems) and stems[i] <= word:
+                    stem, cr = self.prefixes[i]
+                    if word.startswith(stem):
+                        key = (cr.topic, cr.rule.phrase)
+                        prev = found.get(key)
+                        found[key] = (cr, n + (prev[1] if prev else 0))
+                    i += 1
+        return found
+
+
+def score(matcher: Matcher, paper: Paper) -> tuple[dict[str, float], list[tuple[str, str]]]:
+    """Score `paper` against every topic; return scores and human-readable reasons."""
+    tw = matcher.taxonomy.title_weight
+    scores: dict[str, float] = {}
+    reasons: list[tuple[str, str]] = []
+    in_title = matcher.count(paper.title)
+    in_abstract = matcher.count(paper.abstract)
+    for key in sorted(set(in_title) | set(in_abstract)):
+        topic_id, phrase = key
+        weight = (in_title.get(key) or in_abstract[key])[0].rule.weight
+        t = 1 if key in in_title else 0
+        a = min(in_abstract[key][1], ABSTRACT_CAP) if key in in_abstract else 0
+        points = weight * (tw * t + a)
+        scores[topic_id] = scores.get(topic_id, 0.0) + points
+        where = []
+        if t:
+            where.append("title")
+        if a:
+            where.append(f"abstract×{a}")
+        reasons.append((topic_id, f"{phrase!r} ({weight:+g}) in {' + '.join(where)}: {points:+g}"))
+    return scores, reasons
+
+
+def assign(matcher: Matcher, paper: Paper) -> Assignment:
+    """Decide the topics of one paper."""
+    tax = matcher.taxonomy
+    scores, reasons = score(matcher, paper)
+    manual = tuple(t for t in paper.topics if tax.get(t) is not None)
+    excluded = tuple(paper.exclude_topics)
+    chosen = list(manual)
+    ranked = sorted((s, t) for t, s in scores.items() if t not in manual and t not in excluded and s > 0)
+    ranked.sort(key=lambda st: (-st[0], st[1]))
+    for s, t in ranked:
+        if len(chosen) >= tax.max_topics:
+            break
+        if s >= tax.threshold:
+            chosen.append(t)
+    if not chosen and ranked:
+        chosen.append(ranked[0][1])
+    order = {t.id: i for i, t in enumerate(tax.topics)}
+    auto = sorted(chosen[len(manual) :], key=lambda t: order[t])
+    return Assignment(
+        slug=paper.slug,
+        topics=manual + tuple(auto),
+        scores=tuple(sorted(scores.items(), key=lambda st: (-st[1], st[0]))),
+        reasons=tuple(reasons),
+        manual=manual,
+        excluded=excluded,
+    )
+
+
+def classify(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, Assignment]:
+    """Assign topics to every paper, keyed by slug."""
+    matcher = Matcher(taxonomy)
+    return {p.slug: assign(matcher, p) for p in papers}
+
+
+def explain(assignment: Assignment, taxonomy: Taxonomy) -> Iterable[str]:
+    """Describe, line by line, why a paper landed in its topics."""
+    yield f"{assignment.slug}: {', '.join(assignment.topics) or '(no topic)'}"
+    yield f"  threshold {taxonomy.threshold:g}, at most {taxonomy.max_topics} topics"
+    for t in assignment.manual:
+        yield f"  {t}: set by hand in the paper"
+    for t in assignment.excluded:
+        yield f"  {t}: excluded by the paper"
+    for topic_id, s in assignment.scores:
+        if topic_id in assignment.manual:
+            continue
+        if topic_id in assignment.excluded:
+            verdict = "excluded"
+        elif topic_id in assignment.topics:
+            verdict = "assigned" if s >= taxonomy.threshold else "assigned (best weak match)"
+        elif s >= taxonomy.threshold:
+            verdict = f"not assigned (more than {taxonomy.max_topics} topics)"
+        else:
+            verdict = "below threshold"
+        yield f"  {topic_id}: score {s:g}, {verdict}"
+        for rid, why in assignment.reasons:
+            if rid == topic_id:
+                yield f"      {why}"

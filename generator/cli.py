@@ -1,0 +1,159 @@
+"""Command line: `python -m generator COMMAND`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import importer
+from .build import BuildError, Project, build, check, compute, generate
+from .classify import explain
+from .model import Problem
+from .progress import Progress
+from .write import write_file
+
+
+def _print_problems(problems: Sequence[Problem], strict: bool) -> int:
+    """Print problems; return the exit status they call for."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    if errors or (strict and warnings):
+        return 1
+    return 0
+
+
+def _today() -> dt.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def cmd_validate(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    _content, problems = check(project, progress)
+    status = _print_problems(problems, args.strict)
+    if status == 0:
+        print("content is valid", file=sys.stderr)
+    return status
+
+
+def cmd_generate(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    return _run_build(args, project, progress, build_site=False)
+
+
+def cmd_build(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    return _run_build(args, project, progress, build_site=True)
+
+
+def _run_build(args: argparse.Namespace, project: Project, progress: Progress, build_site: bool) -> int:
+    try:
+        _report, warnings = (build if build_site else generate)(project, progress, strict=args.strict)
+    except BuildError as exc:
+        _print_problems(exc.problems, args.strict)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return _print_problems(warnings, args.strict)
+
+
+def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    dump: Path = args.dump
+    try:
+        text = dump.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"{dump}:1:1: cannot read dump: {exc}", file=sys.stderr)
+        return 1
+    with progress.stage("parse dump") as line:
+        entries, problems = importer.parse_dump(text, dump.as_posix())
+        line.detail = f"{len(entries)} papers"
+    papers_dir = project.content / "papers"
+    added = dt.date.fromisoformat(args.added) if args.added else _today()
+    with progress.stage("plan") as line:
+        writes, report, more = importer.plan_import(entries, papers_dir, dump.name, added)
+        problems += more
+        line.detail = report.summary()
+    if _print_problems(problems, strict=False):
+        print("nothing was written", file=sys.stderr)
+        return 1
+    with progress.stage("write") as line:
+        for path, data in sorted(writes.items()):
+            write_file(path, data)
+        line.detail = f"{len(writes)} files"
+    print(report.summary())
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    content, problems = check(project, Progress(quiet=True))
+    if content is None:
+        return _print_problems(problems, strict=False) or 1
+    site = compute(content, Progress(quiet=True))
+    if args.explain:
+        assignment = site.assignments.get(args.explain)
+        if assignment is None:
+            print(f"error: no paper with slug {args.explain!r}", file=sys.stderr)
+            return 1
+        for text in explain(assignment, content.taxonomy):
+            print(text)
+        return 0
+    for topic in content.taxonomy.topics:
+        print(f"{len(site.members[topic.id]):5d}  {topic.id}  {topic.title}")
+    orphans = [s for s, a in site.assignments.items() if not a.topics]
+    print(f"{len(orphans)} papers in no topic" + (": " + ", ".join(sorted(orphans)) if orphans else ""))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from .serve import serve
+
+    status: int = serve(project, progress, args.dev_addr)
+    return status
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check content/ and report every problem")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("generate", help="validate, then write the docs tree docs/")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("build", help="generate, then mkdocs build --strict into site/")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("import", help="import a paper-listing text dump into content/papers/")
+    p.add_argument("dump", type=Path)
+    p.add_argument("--added", help="date added for new papers (default: today)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("topics", help="list topics and their sizes, or explain one paper")
+    p.add_argument("--explain", metavar="SLUG", help="show why a paper landed in its topics")
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("serve", help="preview the site with live reload of content/")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    project = Project(args.root.resolve() if args.root else Path.cwd())
+    progress = Progress(quiet=args.quiet)
+    status: int = args.func(args, project, progress)
+    return status

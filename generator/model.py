@@ -1,0 +1,151 @@
+"""The records that travel between the stages of the pipeline.
+
+Every record remembers where it came from (`Origin`), so any later stage can
+point a curator back to the file and line that caused a problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+#: Link kinds a paper may carry, in the order they are shown.  Single links
+#: point at the paper itself; list links point at artefacts around it.
+SINGLE_LINKS: tuple[str, ...] = ("url", "pdf", "doi", "arxiv")
+LIST_LINKS: tuple[str, ...] = ("code", "data", "project")
+LINK_KINDS: tuple[str, ...] = SINGLE_LINKS + LIST_LINKS
+
+#: Reading status a curator may give a paper.
+STATUSES: tuple[str, ...] = ("essential", "read", "reading", "to-read")
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was read from: the file and the position of each field."""
+
+    path: Path
+    fields: tuple[tuple[str, Position], ...] = ()
+    body_line: int = 1
+
+    def at(self, name: str) -> Position:
+        """Return the position of field `name`, or the top of the file."""
+        for key, pos in self.fields:
+            if key == name:
+                return pos
+        return Position(1, 1)
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of the reading list, as the curator wrote it."""
+
+    slug: str
+    title: str
+    abstract: str
+    added: dt.date
+    origin: Origin
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    topics: tuple[str, ...] = ()
+    exclude_topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    status: str | None = None
+    notes: str = ""
+
+    def link(self, kind: str) -> str | None:
+        """Return the first link of `kind`, if any."""
+        for link in self.links:
+            if link.kind == kind:
+                return link.url
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A phrase that votes for a topic when it occurs in a title or abstract."""
+
+    phrase: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    rules: tuple[Rule, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The curated topics and the knobs of automatic classification."""
+
+    topics: tuple[Topic, ...]
+    threshold: float
+    max_topics: int
+    title_weight: float
+    origin: Origin
+
+    def get(self, topic_id: str) -> Topic | None:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        return None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.topics)
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something wrong in user content, with the place it was found."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The topics a paper ends up in, with the reasons, for `topics --explain`."""
+
+    slug: str
+    topics: tuple[str, ...]
+    scores: tuple[tuple[str, float], ...]
+    reasons: tuple[tuple[str, str], ...]
+    manual: tuple[str, ...]
+    excluded: tuple[str, ...]

@@ -1,0 +1,258 @@
+"""Render the docs tree: pure functions from records to file contents.
+
+Nothing here reads or writes files except the Jinja templates themselves.
+Every listing is sorted by an explicit key so the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import jinja2
+import yaml
+
+from . import text
+from .model import Assignment, Paper, Taxonomy, Topic
+
+TEMPLATES = Path(__file__).parent / "templates"
+RECENT = 10
+
+LINK_LABELS = {
+    "url": "Paper",
+    "pdf": "PDF",
+    "doi": "DOI",
+    "arxiv": "arXiv",
+    "code": "Code",
+    "data": "Data",
+    "project": "Project page",
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs, computed by the earlier stages."""
+
+    papers: tuple[Paper, ...]
+    taxonomy: Taxonomy
+    assignments: Mapping[str, Assignment]
+    related: Mapping[str, tuple[str, ...]]
+    pages: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def by_slug(self) -> dict[str, Paper]:
+        return {p.slug: p for p in self.papers}
+
+    @cached_property
+    def members(self) -> dict[str, tuple[Paper, ...]]:
+        """Papers of each topic, newest first, then by title."""
+        out: dict[str, list[Paper]] = {t.id: [] for t in self.taxonomy.topics}
+        for paper in self.papers:
+            for tid in self.assignments[paper.slug].topics:
+                out[tid].append(paper)
+        return {tid: tuple(sort_papers(ps)) for tid, ps in out.items()}
+
+    @cached_property
+    def shared(self) -> dict[tuple[str, str], int]:
+        """Number of papers each pair of topics shares."""
+        counts: dict[tuple[str, str], int] = {}
+        for paper in self.papers:
+            tids = sorted(self.assignments[paper.slug].topics)
+            for i, a in enumerate(tids):
+                for b in tids[i + 1 :]:
+                    counts[(a, b)] = counts.get((a, b), 0) + 1
+        return counts
+
+    def topics_of(self, paper: Paper) -> tuple[Topic, ...]:
+        return tuple(t for tid in self.assignments[paper.slug].topics if (t := self.taxonomy.get(tid)))
+
+    def neighbours(self, topic_id: str) -> list[tuple[Topic, int]]:
+        """Topics sharing papers with `topic_id`, most shared first."""
+        out = []
+        for (a, b), n in self.shared.items():
+            other = b if a == topic_id else a if b == topic_id else None
+            if other is not None:
+                topic = self.taxonomy.get(other)
+                assert topic is not None
+                out.append((topic, n))
+        out.sort(key=lambda tn: (-tn[1], tn[0].id))
+        return out
+
+
+def sort_papers(papers: Sequence[Paper]) -> list[Paper]:
+    """Newest first; ties by title, then slug."""
+    return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
+
+
+def paper_url(slug: str) -> str:
+    """The page's path relative to the site root (directory URLs)."""
+    return f"papers/{slug}/"
+
+
+def lookup_links(paper: Paper) -> list[dict[str, str]]:
+    """Search links for a paper that carries no link to itself."""
+    q = quote_plus(paper.title)
+    return [
+        {"label": "arXiv", "url": f"https://arxiv.org/search/?query={q}&searchtype=title"},
+        {"label": "Semantic Scholar", "url": f"https://www.semanticscholar.org/search?q={q}"},
+        {"label": "Hugging Face", "url": f"https://huggingface.co/papers?q={q}"},
+    ]
+
+
+def link_href(kind: str, value: str) -> str:
+    if kind == "doi":
+        return f"https://doi.org/{value}"
+    if kind == "arxiv":
+        return f"https://arxiv.org/abs/{value}"
+    return value
+
+
+def _front_matter(data: dict[str, Any]) -> str:
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    return f"---\n{body}---\n"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = text.md_inline
+    env.filters["html"] = text.html_text
+    env.filters["summary"] = text.first_sentence
+    env.filters["front_matter"] = _front_matter
+    return env
+
+
+_ENV = _environment()
+
+
+def render_template(name: str, **context: Any) -> str:
+    return _ENV.get_template(name).render(**context)
+
+
+def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
+    """The front matter of a paper page, read by overrides/paper.html."""
+    topics = site.topics_of(paper)
+    links = [
+        {"kind": link.kind, "label": LINK_LABELS[link.kind], "url": link_href(link.kind, link.url)}
+        for link in paper.links
+    ]
+    self_link = any(link.kind in ("url", "pdf", "doi", "arxiv") for link in paper.links)
+    meta: dict[str, Any] = {
+        "title": " ".join(paper.title.split()),
+        "description": text.first_sentence(paper.abstract, 300),
+        "template": "paper.html",
+        "tags": [t.title for t in topics] + list(paper.tags),
+        "source": paper.origin.path.as_posix(),
+        "paper": {
+            "slug": paper.slug,
+            "added": paper.added.isoformat(),
+            "year": paper.year,
+            "authors": list(paper.authors),
+            "status": paper.status,
+            "topics": [{"id": t.id, "title": t.title} for t in topics],
+            "tags": list(paper.tags),
+            "links": links,
+            "lookup": [] if self_link else lookup_links(paper),
+        },
+    }
+    return meta
+
+
+def render_paper(site: Site, paper: Paper) -> str:
+    related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
+    shared = {r.slug: [t for t in site.topics_of(r) if t in site.topics_of(paper)] for r in related}
+    return render_template(
+        "paper.md.j2",
+        meta=paper_meta(site, paper),
+        paper=paper,
+        related=related,
+        shared=shared,
+    )
+
+
+def render_topic(site: Site, topic: Topic) -> str:
+    return render_template(
+        "topic.md.j2",
+        topic=topic,
+        papers=site.members[topic.id],
+        neighbours=site.neighbours(topic.id)[:8],
+    )
+
+
+def render_topics_index(site: Site) -> str:
+    return render_template("topics.md.j2", taxonomy=site.taxonomy, members=site.members)
+
+
+def render_all_papers(site: Site) -> str:
+    papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
+    return render_template("papers.md.j2", papers=papers, site=site)
+
+
+def render_home(site: Site) -> str:
+    return render_template(
+        "home.md.j2",
+        site=site,
+        recent=sort_papers(site.papers)[:RECENT],
+        topics=sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id)),
+        tag_count=len({tag for p in site.papers for tag in p.tags}),
+    )
+
+
+def render_tags() -> str:
+    return render_template("tags.md.j2")
+
+
+def render_papers_json(site: Site) -> str:
+    papers = []
+    for paper in sorted(site.papers, key=lambda p: p.slug):
+        papers.append(
+            {
+                "slug": paper.slug,
+                "title": paper.title,
+                "url": paper_url(paper.slug),
+                "abstract": paper.abstract,
+                "authors": list(paper.authors),
+                "year": paper.year,
+                "added": paper.added.isoformat(),
+                "status": paper.status,
+                "topics": [{"id": t.id, "title": t.title} for t in site.topics_of(paper)],
+                "tags": list(paper.tags),
+                "links": {
+                    kind: [link_href(kind, link.url) for link in paper.links if link.kind == kind]
+                    for kind in LINK_LABELS
+                    if any(link.kind == kind for link in paper.links)
+                },
+                "related": list(site.related.get(paper.slug, ())),
+            }
+        )
+    doc = {"papers": papers, "topics": [{"id": t.id, "title": t.title} for t in site.taxonomy.topics]}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def render_site(site: Site) -> dict[str, str]:
+    """Render every file of the docs tree, keyed by its path relative to docs/."""
+    files: dict[str, str] = {
+        "index.md": render_home(site),
+        "papers/index.md": render_all_papers(site),
+        "topics/index.md": render_topics_index(site),
+        "tags.md": render_tags(),
+        "papers.json": render_papers_json(site),
+    }
+    for paper in site.papers:
+        files[f"papers/{paper.slug}.md"] = render_paper(site, paper)
+    for topic in site.taxonomy.topics:
+        files[f"topics/{topic.id}.md"] = render_topic(site, topic)
+    for name, body in site.pages:
+        files[name] = body
+    return dict(sorted(files.items()))

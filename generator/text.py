@@ -1,0 +1,39 @@
+"""Small text helpers for rendering: escaping and summaries.  No config, no I/O."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+# Characters that start Markdown syntax in Python-Markdown, Material's extensions or
+# CommonMark renderers.  Writing them as numeric character references makes them
+# literal text everywhere, and browsers and search indexers decode them back.
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>&|~^$#"}
+_MD_SPECIAL_RE = re.compile("[" + re.escape("".join(_MD_SPECIAL)) + "]")
+
+
+def md_inline(text: str) -> str:
+    """Escape `text` so Markdown renders it literally, on one line."""
+    one_line = " ".join(text.split())
+    return _MD_SPECIAL_RE.sub(lambda m: _MD_SPECIAL[m.group(0)], one_line)
+
+
+def html_text(text: str) -> str:
+    """Escape `text` for an HTML element, on one line."""
+    return str(escape(" ".join(text.split())))
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]][.!?])\s+(?=[A-Z])")
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """Return the first sentence of `text`, cut at a word boundary to `limit` chars."""
+    flat = " ".join(text.split())
+    sentence = _SENTENCE_END.split(flat, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(",;: ") + "…"
