@@ -101,7 +101,7 @@ def render_nav(mkdocs_text: str, taxonomy: Taxonomy) -> str:
         raise BuildError(f"mkdocs.yml: the nav has no '{NAV_BEGIN.strip()}' … '{NAV_END.strip()}' block")
     entries = "".join(
         f"    - {_yaml_str(t.title)}: topics/{t.id}.md\n"
-        for t in sorted(taxonomy.topics, key=lambda t: t.title.casefold())
+        for t in taxonomy.topics  # the curator's order in topics.yml
     )
     return pattern.sub(lambda _: NAV_BEGIN + "\n" + entries + NAV_END, mkdocs_text)
 
