@@ -89,9 +89,44 @@ def parse_dump(text: str, display: str) -> tuple[list[DumpEntry], list[Problem]]
     return entries, problems
 
 
+# fmt: off
+_GREEK = (
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
+    "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+)
+# fmt: on
+#: Letters that Unicode decomposition does not reduce to ASCII, spelled out so that
+#: "Straße" and "λ-calculus" keep their words in the slug instead of losing letters.
+_TRANSLITERATION = str.maketrans(
+    {
+        **{chr(0x3B1 + i + (i >= 17)): name for i, name in enumerate(_GREEK)},  # skips final sigma
+        **{chr(0x391 + i + (i >= 17)): name for i, name in enumerate(_GREEK)},  # U+03A2 is unassigned
+        "ς": "sigma",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+        "∞": " infinity ",
+    }
+)
+
+
 def slugify(title: str) -> str:
     """Make a lowercase ASCII slug with hyphens from a title."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    decomposed = unicodedata.normalize("NFKD", title).translate(_TRANSLITERATION)
+    ascii_text = decomposed.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > SLUG_MAX:
         cut = slug[:SLUG_MAX]
@@ -288,9 +323,9 @@ def plan_import(
     for entry in entries:
         values = managed_values(entry)
         slug = slugify(entry.title)
+        # Match by title (or the title first imported, for a paper a curator retitled), never by
+        # slug alone: two different titles can share a slug, and the second must not overwrite the first.
         match = by_key.get(title_key(entry.title)) or by_key.get(f"#{_key_hash(entry.title)}")
-        if match is None and slug in existing:
-            match = slug
         if match is None:
             base, n = slug, 2
             while slug in taken:

@@ -1,0 +1,386 @@
+"""The importer on the seed dump: what it reads, what it writes, and what it never overwrites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator import importer
+from generator.load import load_content
+from generator.model import LINK_KINDS
+
+from .conftest import ROOT, SEED, SEED_PAPERS, CliRunner
+
+ADDED = "2025-01-02"
+TOPICS_YML = """\
+topics:
+  - id: reasoning
+    title: Reasoning
+    description: Papers about reasoning.
+    rules:
+      reasoning: 4
+"""
+SUMMARY = re.compile(r"^added (\d+), updated (\d+), unchanged (\d+), kept (\d+) ", re.MULTILINE)
+
+
+def read_fields(path: Path) -> tuple[dict[str, Any], str]:
+    """Front matter (read with PyYAML, independently of our reader) and body of a content file."""
+    text = path.read_text(encoding="utf-8")
+    _, meta, body = text.split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def counts(stdout: str) -> tuple[int, int, int, int]:
+    m = SUMMARY.search(stdout)
+    assert m, f"no 'added N, updated N, unchanged N, kept N' line in:\n{stdout}"
+    a, u, n, k = (int(g) for g in m.groups())
+    return a, u, n, k
+
+
+def seed_entries() -> list[importer.DumpEntry]:
+    entries, problems = importer.parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
+    assert problems == []
+    return entries
+
+
+@pytest.fixture(scope="module")
+def imported_once(tmp_path_factory: pytest.TempPathFactory, cli: CliRunner) -> Path:
+    root = tmp_path_factory.mktemp("imported") / "repo"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "topics.yml").write_text(TOPICS_YML, encoding="utf-8")
+    proc = cli(root, "import", str(SEED), "--added", ADDED)
+    assert counts(proc.stdout) == (SEED_PAPERS, 0, 0, 0)
+    return root
+
+
+@pytest.fixture
+def project(imported_once: Path, tmp_path: Path) -> Path:
+    """A fresh copy of a project right after importing the seed."""
+    root = tmp_path / "repo"
+    shutil.copytree(imported_once, root)
+    return root
+
+
+# --- Reading the dump ------------------------------------------------------------------------------
+
+
+def test_seed_dump_has_215_papers_and_no_boilerplate() -> None:
+    entries = seed_entries()
+    assert len(entries) == SEED_PAPERS
+    assert entries[0].title == "The Serial Scaling Hypothesis"
+    assert entries[0].abstract.startswith("While machine learning has advanced")
+    for entry in entries:
+        assert "trending papers" not in entry.title.lower()
+        assert not entry.title.startswith("Subscribe")
+        assert entry.title != entry.abstract
+        # Every title line is short and every abstract long: no pair slipped by one line.
+        assert len(entry.title) < 200 < len(entry.abstract), entry.title
+    assert len({importer.title_key(e.title) for e in entries}) == SEED_PAPERS
+
+
+def test_dump_with_a_missing_abstract_is_reported_with_its_line() -> None:
+    text = "Get trending papers in your email inbox!\nSubscribeA title\nAn abstract.\nA lonely title\n"
+    entries, problems = importer.parse_dump(text, "dump.txt")
+    assert [e.title for e in entries] == ["A title"]
+    assert [str(p) for p in problems] == [
+        "dump.txt:4:1: title 'A lonely title' has no abstract line after it"
+    ]
+
+
+def test_import_writes_one_valid_file_per_paper(imported_once: Path) -> None:
+    papers = sorted((imported_once / "content" / "papers").iterdir())
+    assert len(papers) == SEED_PAPERS
+    assert all(p.suffix == ".md" for p in papers)
+    content, problems = load_content(imported_once / "content")
+    assert [p for p in problems if p.is_error] == []
+    assert content is not None
+    assert len(content.papers) == SEED_PAPERS
+    assert {p.added for p in content.papers} == {dt.date.fromisoformat(ADDED)}
+    by_slug = {p.slug: p for p in content.papers}
+    first = by_slug["the-serial-scaling-hypothesis"]
+    assert first.title == "The Serial Scaling Hypothesis"
+    assert first.notes == ""
+
+
+# --- Links -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind", "expected"),
+    [
+        # \url{...}. in LaTeX
+        (
+            "program-of-thoughts-prompting-disentangling-computation-from-reasoning",
+            "code",
+            ["https://github.com/wenhuchen/Program-of-Thoughts"],
+        ),
+        # ...VeriThoughts{this link}: LaTeX braces glued to the URL
+        (
+            "verithoughts-enabling-automated-verilog-code-generation-using-reasoning",
+            "code",
+            ["https://github.com/wilyub/VeriThoughts"],
+        ),
+        (
+            "creating-a-dataset-for-high-performance-computing-code-translation",
+            "code",
+            ["https://github.com/bin123apple/Fortran-CPP-HPC-code-translation-dataset"],
+        ),
+        # A Zenodo DOI is an archived artefact, not the paper's own DOI.
+        (
+            "generative-logic-a-new-computer-architecture-for-deterministic",
+            "data",
+            ["https://doi.org/10.5281/zenodo.16408441"],
+        ),
+        (
+            "generative-logic-a-new-computer-architecture-for-deterministic",
+            "code",
+            ["https://github.com/Generative-Logic/GL/tree/35a111ea9ba53afe051703d6050be0c3923e9724"],
+        ),
+        (
+            "infinitymath-a-scalable-instruction-tuning-dataset-in-programmatic",
+            "data",
+            ["https://huggingface.co/datasets/flagopen/InfinityMATH"],
+        ),
+        (
+            "cybench-a-framework-for-evaluating-cybersecurity-capabilities-and-risk",
+            "project",
+            ["https://cybench.github.io"],
+        ),
+        (
+            "quarch-a-question-answering-dataset-for-ai-agents-in-computer",
+            "project",
+            ["https://harvard-edge.github.io/QuArch/"],
+        ),
+        (
+            "run-don-t-walk-chasing-higher-flops-for-faster-neural-networks",
+            "code",
+            ["https://github.com/JierunChen/FasterNet"],
+        ),
+    ],
+)
+def test_links_are_extracted_without_trailing_punctuation(
+    imported_once: Path, slug: str, kind: str, expected: list[str]
+) -> None:
+    fields, _ = read_fields(imported_once / "content" / "papers" / f"{slug}.md")
+    assert fields[kind] == expected
+
+
+def test_no_link_is_mangled_and_no_citation_becomes_the_papers_own_id(imported_once: Path) -> None:
+    links: list[str] = []
+    for path in sorted((imported_once / "content" / "papers").iterdir()):
+        fields, _ = read_fields(path)
+        # The seed links no paper to itself: arXiv ids in abstracts cite *other* papers.
+        assert not {"url", "pdf", "doi", "arxiv"} & set(fields), path.name
+        for kind in LINK_KINDS:
+            value = fields.get(kind, [])
+            links.extend(value if isinstance(value, list) else [value])
+    assert len(links) == 26  # every URL in the seed, once
+    for url in links:
+        assert re.fullmatch(r"https://[\w.-]+\.[a-z]+(/[\w./%-]*)?", url), url
+        assert url[-1] not in ".,;:)]}'\"", url
+
+
+def test_extract_links_sorts_kinds_and_strips_punctuation() -> None:
+    abstract = (
+        "Code at \\url{https://gitlab.com/a/b}, data on https://zenodo.org/records/1). "
+        "See https://doi.org/10.1145/3583780.3615000; (https://example.org/site/(v2)) and "
+        "https://github.com/a/b. again https://github.com/a/b!"
+    )
+    assert importer.extract_links(abstract) == {
+        "code": ["https://gitlab.com/a/b", "https://github.com/a/b"],
+        "data": ["https://zenodo.org/records/1"],
+        "doi": ["10.1145/3583780.3615000"],
+        "project": ["https://example.org/site/(v2)"],
+    }
+
+
+# --- Re-importing ----------------------------------------------------------------------------------
+
+
+def test_second_import_of_the_same_dump_changes_no_file(project: Path, cli: CliRunner) -> None:
+    papers = project / "content" / "papers"
+    before = snapshot(papers)
+    proc = cli(project, "import", str(SEED), "--added", "2030-12-31")
+    assert counts(proc.stdout) == (0, 0, SEED_PAPERS, 0)
+    assert snapshot(papers) == before  # same names, bytes and mtimes; no stray temp files
+
+
+def _replace_field(text: str, name: str, line: str) -> str:
+    """Replace a top-level front-matter field (and its continuation lines) by `line`."""
+    pattern = re.compile(rf"^{name}:.*\n(?:[ -].*\n)*", re.MULTILINE)
+    new, n = pattern.subn(line.rstrip("\n") + "\n", text, count=1)
+    assert n == 1, f"no field {name!r}"
+    return new
+
+
+def _insert_before_imported(text: str, lines: str) -> str:
+    return text.replace("\nimported:\n", "\n" + lines + "imported:\n", 1)
+
+
+def _dump_with(changes: dict[str, str], extra: tuple[str, str] | None = None) -> str:
+    """The seed with some abstracts replaced (keyed by title), plus an optional new paper."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        title = line.removeprefix("Subscribe")
+        if title in changes:
+            lines[i + 1] = changes[title]
+    text = "\n".join(lines)
+    if extra:
+        text = text.rstrip("\n") + f"\n{extra[0]}\n{extra[1]}\n"
+    return text
+
+
+NOTED = "program-of-thoughts-prompting-disentangling-computation-from-reasoning"
+NOTED_TITLE = (
+    "Program of Thoughts Prompting: Disentangling Computation from Reasoning for Numerical Reasoning Tasks"
+)
+REWRITTEN = "the-serial-scaling-hypothesis"
+REWRITTEN_TITLE = "The Serial Scaling Hypothesis"
+UNTOUCHED = "non-deep-networks"
+UNTOUCHED_TITLE = "Non-deep Networks"
+NOTES = "## Why read it\n\nIt *separates* computation from reasoning.\n"
+CURATOR_ABSTRACT = (
+    "abstract: \"A curator's corrected abstract: some problems are inherently serial, and scaling "
+    'serial computation matters for reasoning, simulation and decision-making."'
+)
+LONG = " ".join(["This abstract was revised upstream with more words than before."] * 3)
+
+
+def test_curator_edits_survive_reimport_of_the_same_and_an_updated_dump(
+    project: Path, cli: CliRunner
+) -> None:
+    papers = project / "content" / "papers"
+    noted, rewritten, untouched = (papers / f"{s}.md" for s in (NOTED, REWRITTEN, UNTOUCHED))
+    assert read_fields(untouched)[0]["title"] == UNTOUCHED_TITLE
+
+    # The curator adds notes, topics, tags and a status to one paper and rewrites the abstract of another.
+    noted.write_text(
+        _insert_before_imported(
+            noted.read_text(encoding="utf-8"),
+            "topics:\n- reasoning\ntags:\n- prompting\n- code\nstatus: essential\n",
+        )
+        + NOTES,
+        encoding="utf-8",
+    )
+    rewritten.write_text(
+        _replace_field(rewritten.read_text(encoding="utf-8"), "abstract", CURATOR_ABSTRACT), encoding="utf-8"
+    )
+    curated = {p: p.read_bytes() for p in (noted, rewritten)}
+
+    # Same dump: nothing is written; the rewritten abstract is the curator's now.
+    before = snapshot(papers)
+    proc = cli(project, "import", str(SEED), "--added", "2030-12-31")
+    assert counts(proc.stdout) == (0, 0, SEED_PAPERS - 1, 1)
+    assert snapshot(papers) == before
+
+    # Updated dump: upstream changed the abstracts of all three papers and added a new one.
+    dump = project / "dump-2.txt"
+    dump.write_text(
+        _dump_with(
+            {
+                NOTED_TITLE: LONG + " Code: https://github.com/example/pot.",
+                REWRITTEN_TITLE: LONG,
+                UNTOUCHED_TITLE: LONG,
+            },
+            extra=("A Brand New Paper on Computation", LONG),
+        ),
+        encoding="utf-8",
+    )
+    proc = cli(project, "import", str(dump), "--added", "2030-12-31")
+    assert counts(proc.stdout) == (1, 2, SEED_PAPERS - 3, 1)
+
+    # The curator's paper keeps everything the curator wrote and takes the new abstract and link.
+    fields, body = read_fields(noted)
+    assert fields["abstract"] == LONG + " Code: https://github.com/example/pot."
+    assert fields["code"] == ["https://github.com/example/pot"]
+    assert fields["topics"] == ["reasoning"]
+    assert fields["tags"] == ["prompting", "code"]
+    assert fields["status"] == "essential"
+    assert fields["added"] == dt.date.fromisoformat(ADDED)
+    assert body == NOTES
+    assert noted.read_text(encoding="utf-8").startswith(curated[noted].decode().split("abstract:")[0])
+
+    # The rewritten abstract is kept byte for byte.
+    assert rewritten.read_bytes() == curated[rewritten]
+
+    # The untouched paper follows upstream.
+    fields, body = read_fields(untouched)
+    assert fields["abstract"] == LONG
+    assert fields["added"] == dt.date.fromisoformat(ADDED)
+    assert body == ""
+
+    new = papers / "a-brand-new-paper-on-computation.md"
+    fields, _ = read_fields(new)
+    assert fields["title"] == "A Brand New Paper on Computation"
+    assert fields["added"] == dt.date(2030, 12, 31)
+    assert len(list(papers.iterdir())) == SEED_PAPERS + 1
+
+    # And the result is stable: importing the updated dump again changes nothing.
+    before = snapshot(papers)
+    proc = cli(project, "import", str(dump), "--added", "2031-01-01")
+    assert counts(proc.stdout) == (0, 0, SEED_PAPERS - 1 + 1, 1)
+    assert snapshot(papers) == before
+
+    content, problems = load_content(project / "content")
+    assert content is not None, [str(p) for p in problems]
+    by_slug = {p.slug: p for p in content.papers}
+    assert by_slug[NOTED].notes == NOTES.strip("\n")
+    assert by_slug[NOTED].topics == ("reasoning",)
+
+
+def test_a_curator_retitled_paper_is_kept_not_added_again(project: Path, cli: CliRunner) -> None:
+    papers = project / "content" / "papers"
+    path = papers / f"{UNTOUCHED}.md"
+    path.write_text(
+        _replace_field(path.read_text(encoding="utf-8"), "title", "title: Non-Deep Networks (ParNet)"),
+        encoding="utf-8",
+    )
+    before = snapshot(papers)
+    proc = cli(project, "import", str(SEED))
+    assert counts(proc.stdout) == (0, 0, SEED_PAPERS - 1, 1)
+    assert snapshot(papers) == before
+
+
+def test_import_of_a_broken_dump_writes_nothing(project: Path, cli: CliRunner) -> None:
+    papers = project / "content" / "papers"
+    before = snapshot(papers)
+    dump = project / "broken.txt"
+    dump.write_text("A New Title\nIts abstract.\n" + "x" * 500 + "\n", encoding="utf-8")
+    proc = cli(project, "import", str(dump), check=False)
+    assert proc.returncode == 1
+    assert f"{dump.as_posix()}:3:1: title 'xxx" in proc.stderr
+    assert "nothing was written" in proc.stderr
+    assert snapshot(papers) == before
+
+
+# --- The shipped content ---------------------------------------------------------------------------
+
+
+def test_shipped_content_is_the_import_of_the_seed(tmp_path: Path, cli: CliRunner) -> None:
+    shipped = ROOT / "content" / "papers"
+    shipped_files = sorted(p.name for p in shipped.glob("*.md"))
+    added = {str(read_fields(shipped / name)[0]["added"]) for name in shipped_files}
+    assert len(added) == 1, "the seed was imported on one day"
+    (tmp_path / "content").mkdir()
+    cli(tmp_path, "import", str(SEED), "--added", added.pop())
+    fresh = tmp_path / "content" / "papers"
+    assert sorted(p.name for p in fresh.iterdir()) == shipped_files
+    for name in shipped_files:
+        want, _ = read_fields(fresh / name)
+        have, _ = read_fields(shipped / name)
+        have_managed = {k: have[k] for k in importer.MANAGED if k in have}
+        if importer.digest(have_managed) != have["imported"]["digest"]:
+            continue  # a curator changed what the importer wrote; the importer keeps their version
+        assert have_managed == {k: want[k] for k in importer.MANAGED if k in want}, name
+        assert have["added"] == want["added"], name
+        assert have["imported"] == want["imported"], name
