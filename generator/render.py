@@ -149,8 +149,10 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
     ]
     self_link = any(link.kind in ("url", "pdf", "doi", "arxiv") for link in paper.links)
     meta: dict[str, Any] = {
-        "title": " ".join(paper.title.split()),
-        "description": text.first_sentence(paper.abstract, 300),
+        # Material prints these unescaped: the title in <title>, the h1, tag listings and the
+        # search index (as HTML), the description inside an attribute.
+        "title": text.html_title(paper.title),
+        "description": text.html_text(text.first_sentence(paper.abstract, 300)),
         "template": "paper.html",
         "tags": [t.title for t in topics] + list(paper.tags),
         "source": paper.origin.path.as_posix(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import escape
@@ -20,8 +21,18 @@ def md_inline(text: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Escape `text` for an HTML element, on one line."""
+    """Escape `text` for an HTML element or attribute value, on one line."""
     return str(escape(" ".join(text.split())))
+
+
+def html_title(text: str) -> str:
+    """Escape `text` as a page title, on one line.
+
+    MkDocs and Material treat page titles as HTML (a title taken from a heading
+    keeps its entities; the search index stores `&lt;` as such), so `&`, `<`, `>`
+    are escaped; quotes are left alone, as Material's search index leaves them.
+    """
+    return html.escape(" ".join(text.split()), quote=False)
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]][.!?])\s+(?=[A-Z])")
