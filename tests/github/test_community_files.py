@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +147,48 @@ def test_contributing_anchors_resolve(anchor: str) -> None:
     headings = re.findall(r"^#+ (.+)$", CONTRIBUTING, flags=re.MULTILINE)
     slugs = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
     assert anchor in slugs
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's content, to run the documented commands against."""
+    for name in ("content", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    return tmp_path
+
+
+def generator(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "-q", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1714608000"},
+    )
+
+
+def test_documented_new_command_writes_a_valid_paper(project_copy: Path) -> None:
+    [block] = re.findall(r"```sh\n(.*?)```", CONTRIBUTING, flags=re.DOTALL)[:1]
+    command = shlex.split(block[block.index("python -m generator new") :].replace("\\\n", " "), comments=True)
+    assert command[:4] == ["python", "-m", "generator", "new"]
+
+    made = generator(project_copy, *command[3:])
+
+    assert made.returncode == 0, made.stderr
+    path = project_copy / made.stdout.strip()
+    assert path.parent == project_copy / "content" / "papers" and path.is_file()
+    checked = generator(project_copy, "validate", "--strict")
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_documented_paper_file_is_valid(project_copy: Path) -> None:
+    [example] = re.findall(r"```markdown\n(---\n.*?)```", CONTRIBUTING, flags=re.DOTALL)
+    paper = project_copy / "content" / "papers" / "attention-is-all-you-need.md"
+    paper.write_text(example, encoding="utf-8")
+
+    checked = generator(project_copy, "validate", "--strict")
+
+    assert checked.returncode == 0, checked.stderr
