@@ -121,7 +121,14 @@ def parse_mapping(text: str, line_offset: int = 0) -> tuple[Map, list[tuple[str,
         raise FrontMatterError(
             f"front matter: YAML syntax error: {problem}{context}", _pos(mark, line_offset)
         ) from None
-    except yaml.YAMLError as exc:
+    except yaml.reader.ReaderError as exc:
+        # Raised for control characters; it knows the offset, not the line.
+        before = text[: exc.position]
+        pos = Position(before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1)
+        raise FrontMatterError(
+            f"front matter: character {exc.character!r} is not allowed in YAML (control character)", pos
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error is one of the above
         raise FrontMatterError(f"front matter: YAML error: {exc}", Position(line_offset + 1, 1)) from None
     finally:
         loader.dispose()
@@ -182,13 +189,21 @@ def _build(
     return root
 
 
+#: Front matter is a few levels deep; a limit keeps hostile nesting from
+#: exhausting the recursion of `_node`.
+MAX_DEPTH = 16
+
+
 def _node(
     stream: _EventStream,
     event: yaml.Event,
     line_offset: int,
     duplicates: list[tuple[str, Position, Position]],
+    depth: int = 0,
 ) -> Node:
     pos = _pos(event.start_mark, line_offset)
+    if depth > MAX_DEPTH and not isinstance(event, yaml.ScalarEvent):
+        raise FrontMatterError(f"front matter: nested more than {MAX_DEPTH} levels deep", pos)
     if isinstance(event, yaml.ScalarEvent):
         return Scalar(event.value, not event.style, pos)
     if isinstance(event, yaml.SequenceStartEvent):
@@ -197,7 +212,7 @@ def _node(
             nxt = stream.next()
             if isinstance(nxt, yaml.SequenceEndEvent):
                 return Seq(tuple(items), pos)
-            items.append(_node(stream, nxt, line_offset, duplicates))
+            items.append(_node(stream, nxt, line_offset, duplicates, depth + 1))
     if isinstance(event, yaml.MappingStartEvent):
         entries: list[tuple[Scalar, Node]] = []
         seen: dict[str, Position] = {}
@@ -205,10 +220,10 @@ def _node(
             nxt = stream.next()
             if isinstance(nxt, yaml.MappingEndEvent):
                 return Map(tuple(entries), pos)
-            key = _node(stream, nxt, line_offset, duplicates)
+            key = _node(stream, nxt, line_offset, duplicates, depth + 1)
             if not isinstance(key, Scalar):
                 raise FrontMatterError("front matter: a key must be a plain name", key.pos)
-            value = _node(stream, stream.next(), line_offset, duplicates)
+            value = _node(stream, stream.next(), line_offset, duplicates, depth + 1)
             if key.text in seen:
                 duplicates.append((key.text, seen[key.text], key.pos))
                 continue
@@ -226,6 +241,10 @@ _YAML11_BOOL = re.compile(
 _YAML11_NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _YAML11_INT = re.compile(
     r"^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$"
+)
+_YAML11_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?"
+    r"([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$"
 )
 _YAML11_FLOAT = re.compile(
     r"^([-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*"
@@ -246,4 +265,6 @@ def yaml11_surprise(scalar: Scalar) -> str | None:
         return "a number"
     if _YAML11_FLOAT.match(text):
         return "a number"
+    if _YAML11_TIMESTAMP.match(text):
+        return "a date"
     return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import frontmatter as fm
+from . import sanitize
 from .frontmatter import FrontMatterError, Map, Node, Scalar, Seq
 from .model import (
     LINK_KINDS,
@@ -52,6 +53,8 @@ PAPER_FIELDS: tuple[str, ...] = (
 )
 REQUIRED_FIELDS = ("title", "abstract", "added")
 TOPIC_FIELDS = ("id", "title", "description", "rules")
+TAXONOMY_FIELDS = ("settings", "topics")
+SETTINGS = ("threshold", "max_topics", "title_weight")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class _Reporter:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.text = ""  # the file's text once read, to locate problems inside values
 
     def error(self, pos: Position, message: str) -> None:
         self.problems.append(Problem(self.path, pos.line, pos.col, message))
@@ -107,6 +111,78 @@ def _string(rep: _Reporter, name: str, node: Node, *, allow_empty: bool = False)
     return text
 
 
+def _offset(text: str, pos: Position) -> int:
+    """The character offset of a 1-based position in `text`."""
+    start = 0
+    for _ in range(pos.line - 1):
+        nl = text.find("\n", start)
+        if nl < 0:
+            return len(text)
+        start = nl + 1
+    return start + pos.col - 1
+
+
+def _position(text: str, offset: int) -> Position:
+    """The 1-based position of a character offset in `text`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _locate(rep: _Reporter, node: Scalar, snippet: str) -> Position:
+    """Where `snippet`, part of the value of `node`, is in the file; else where the value starts.
+
+    A value's text maps to the file only piece by piece (folded lines, quotes,
+    escapes), so the snippet is searched in the file from the value on.
+    """
+    start = _offset(rep.text, node.pos)
+    window = rep.text[start : start + 2 * len(node.text) + 200].lower()
+    found = window.find(snippet.lower()) if snippet else -1
+    return _position(rep.text, start + found) if found >= 0 else node.pos
+
+
+def _check_markup(rep: _Reporter, name: str, node: Node, value: str, *, plain_only: bool) -> bool:
+    """Report what in a text field could run script or, for `plain_only` fields, any HTML."""
+    if not isinstance(node, Scalar):
+        return True
+    ok = True
+    for hazard in sanitize.find_hazards(value, markdown_text=False):
+        rep.error(_locate(rep, node, hazard.snippet), f"{name}: {hazard.message}")
+        ok = False
+    at = sanitize.find_markup(value) if plain_only and ok else None
+    if at is not None:
+        snippet = value[at : at + 12]
+        rep.error(
+            _locate(rep, node, snippet),
+            f"{name}: {snippet!r} would be read as HTML in the page; "
+            "write the text without '<' before a letter (such as '< b' or 'less than')",
+        )
+        ok = False
+    return ok
+
+
+def _text(rep: _Reporter, name: str, node: Node, *, plain_only: bool) -> str | None:
+    """Read a text field and check it is safe to show in a page."""
+    value = _string(rep, name, node)
+    if value is None or not _check_markup(rep, name, node, value, plain_only=plain_only):
+        return None
+    return value
+
+
+def _texts(rep: _Reporter, name: str, node: Node) -> tuple[str, ...]:
+    """Read a list of short texts (or one text), each safe to print unescaped."""
+    if isinstance(node, Scalar) and node.plain and node.text == "":
+        return ()
+    if isinstance(node, Map):
+        rep.error(node.pos, f"{name}: expected a list, found a mapping")
+        return ()
+    out = []
+    for item in node.items if isinstance(node, Seq) else (node,):
+        value = _text(rep, name, item, plain_only=True)
+        if value is not None:
+            out.append(value)
+    return tuple(out)
+
+
 def _strings(rep: _Reporter, name: str, node: Node, *, one_ok: bool = True) -> tuple[str, ...]:
     """Read a list of strings (or one string, where `one_ok`)."""
     if isinstance(node, Scalar) and one_ok:
@@ -129,43 +205,68 @@ def _date(rep: _Reporter, name: str, node: Node) -> dt.date | None:
     if not isinstance(node, Scalar):
         rep.error(node.pos, f"{name}: expected a date YYYY-MM-DD, found {_describe(node)}")
         return None
-    try:
-        return dt.date.fromisoformat(node.text.strip())
-    except ValueError:
-        rep.error(node.pos, f"{name}: expected a date YYYY-MM-DD, found {node.text!r}")
-        return None
+    text = node.text.strip()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            rep.error(node.pos, f"{name}: {text!r} is not a real date ({exc})")
+            return None
+    rep.error(node.pos, f"{name}: expected a date YYYY-MM-DD, found {node.text!r}")
+    return None
 
 
 def _year(rep: _Reporter, name: str, node: Node) -> int | None:
     if not isinstance(node, Scalar) or not re.fullmatch(r"[1-9][0-9]{3}", node.text.strip()):
         found = _describe(node)
+        if isinstance(node, Scalar):
+            surprise = fm.yaml11_surprise(node)
+            if surprise and surprise != "a number":
+                found += f", which YAML reads as {surprise}"
+            elif surprise and re.fullmatch(r"[-+]?0[0-7_]+", node.text):
+                found += ", which YAML 1.1 reads as an octal number"
         rep.error(node.pos, f"{name}: expected a four-digit year such as 2024, found {found}")
         return None
     return int(node.text)
 
 
 ARXIV_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
-DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Crossref's recommended pattern: it matches nearly every DOI ever issued and no
+# character that could end an HTML attribute or a Markdown link.
+DOI_RE = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
+# A host, then only characters that are safe inside an HTML attribute and a Markdown link.
+URL_RE = re.compile(r"^https?://[A-Za-z0-9][-A-Za-z0-9.]*(:\d+)?([/?#][^\s\"'<>\\`]*)?$", re.IGNORECASE)
 
 
 def _link(rep: _Reporter, kind: str, node: Node) -> list[Link]:
-    values = _strings(rep, kind, node) if kind in LIST_LINKS else _strings(rep, kind, node, one_ok=True)
     if kind not in LIST_LINKS and isinstance(node, Seq):
         rep.error(node.pos, f"{kind}: expected one link, found a list")
         return []
+    items = node.items if isinstance(node, Seq) else (node,)
     links = []
-    for value in values:
+    for item in items:
+        if isinstance(item, Scalar) and item.text == "":
+            if isinstance(node, Seq):
+                rep.error(item.pos, f"{kind}: empty link in the list")
+            continue
+        value = _string(rep, kind, item)
+        if value is None:
+            continue
         if kind == "arxiv":
             if not ARXIV_RE.match(value):
-                rep.error(node.pos, f"arxiv: expected an arXiv id such as 2401.01234, found {value!r}")
+                rep.error(item.pos, f"arxiv: expected an arXiv id such as 2401.01234, found {value!r}")
                 continue
         elif kind == "doi":
             if not DOI_RE.match(value):
-                rep.error(node.pos, f"doi: expected a DOI such as 10.1000/xyz123, found {value!r}")
+                hint = " (write the DOI itself, not a link)" if value.lower().startswith("http") else ""
+                rep.error(item.pos, f"doi: expected a DOI such as 10.1000/xyz123, found {value!r}{hint}")
                 continue
         elif not URL_RE.match(value):
-            rep.error(node.pos, f"{kind}: expected an http:// or https:// link, found {value!r}")
+            rep.error(
+                item.pos,
+                f"{kind}: expected an http:// or https:// link without spaces, quotes or angle brackets, "
+                f"found {value!r}",
+            )
             continue
         links.append(Link(kind, value))
     return links
@@ -174,6 +275,13 @@ def _link(rep: _Reporter, kind: str, node: Node) -> list[Link]:
 def read_text(path: Path, rep: _Reporter) -> str | None:
     """Read a UTF-8 file, reporting size and encoding problems."""
     try:
+        # A link in a pull request could pull any file of the build machine into the site.
+        if path.is_symlink():
+            rep.error(Position(1, 1), "file is a symbolic link; content files must be regular files")
+            return None
+        if not path.is_file():
+            rep.error(Position(1, 1), "not a regular file")
+            return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             rep.error(
@@ -192,10 +300,16 @@ def read_text(path: Path, rep: _Reporter) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        rep.error(Position(line, col), f"file is not UTF-8: byte {data[exc.start]:#04x} cannot be decoded")
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        rep.error(
+            Position(line, col),
+            f"file is not UTF-8: byte {data[exc.start]:#04x} cannot be decoded; save the file as UTF-8",
+        )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    rep.text = text
+    return text
 
 
 def _parse_file(path: Path, rep: _Reporter) -> fm.Document | None:
@@ -210,24 +324,40 @@ def _parse_file(path: Path, rep: _Reporter) -> fm.Document | None:
     for key, first, second in doc.duplicates:
         rep.error(
             second,
-            f"{key}: duplicate key, also set on line {first.line}; YAML would silently keep only the last",
+            f"{key}: duplicate key, first set on line {first.line} and again on line {second.line}; "
+            "YAML tools would silently keep only the last",
         )
     return doc
+
+
+def _check_body(rep: _Reporter, body: str, body_line: int, what: str) -> None:
+    """Report what in a Markdown body could run script, at its line and column."""
+    for hazard in sanitize.markdown_hazards(body):
+        pos = _position(body, hazard.start)
+        rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {hazard.message}")
 
 
 FieldReader = Callable[[_Reporter, str, Node], object]
 
 
-def load_paper(path: Path, display: str, topic_ids: tuple[str, ...]) -> tuple[Paper | None, list[Problem]]:
-    """Read one paper file; return the record (or None) and its problems."""
+def load_paper(
+    path: Path, display: str, topic_ids: tuple[str, ...], *, file_name: str | None = None
+) -> tuple[Paper | None, list[Problem]]:
+    """Read one paper file; return the record (or None) and its problems.
+
+    `file_name` is the name the file will have, when `path` is a file written aside.
+    """
     rep = _Reporter(display)
-    slug = path.stem
+    file_name = file_name or path.name
+    slug = file_name.removesuffix(".md")
     if not SLUG_RE.match(slug):
-        rep.error(
-            Position(1, 1),
-            f"file name: {path.name!r} is not a valid slug; use lowercase letters, digits and "
-            "single hyphens, such as 'attention-is-all-you-need.md'",
+        lower = slug.lower()
+        hint = (
+            f"; rename it to '{lower}.md' (names that differ only by case clash on macOS and Windows)"
+            if SLUG_RE.match(lower)
+            else "; use lowercase letters, digits and single hyphens, such as 'attention-is-all-you-need.md'"
         )
+        rep.error(Position(1, 1), f"file name: {file_name!r} is not a valid slug{hint}")
     doc = _parse_file(path, rep)
     if doc is None:
         return None, rep.problems
@@ -242,7 +372,9 @@ def load_paper(path: Path, display: str, topic_ids: tuple[str, ...]) -> tuple[Pa
             rep.error(key.pos, f"{name}: unknown field{suggest(name, PAPER_FIELDS)}")
             continue
         if name in ("title", "abstract"):
-            values[name] = _string(rep, name, node)
+            # Titles are printed unescaped by the theme; abstracts are escaped but feed
+            # the page description, so only constructs that could run script are errors.
+            values[name] = _text(rep, name, node, plain_only=name == "title")
         elif name == "added":
             values[name] = _date(rep, name, node)
         elif name == "year":
@@ -258,14 +390,25 @@ def load_paper(path: Path, display: str, topic_ids: tuple[str, ...]) -> tuple[Pa
                 status = None
             values[name] = status
         elif name in ("topics", "exclude_topics"):
-            ids = _strings(rep, name, node)
-            items = node.items if isinstance(node, Seq) else (node,)
-            for tid, item in zip(ids, items, strict=False):
+            ids: list[str] = []
+            if isinstance(node, Map):
+                rep.error(node.pos, f"{name}: expected a list of topic ids, found a mapping")
+            items = node.items if isinstance(node, Seq) else () if isinstance(node, Map) else (node,)
+            for item in items:
+                if isinstance(item, Scalar) and item.plain and item.text == "" and not isinstance(node, Seq):
+                    continue
+                tid = _string(rep, name, item)
+                if tid is None:
+                    continue
                 if tid not in topic_ids:
                     rep.error(item.pos, f"{name}: {tid!r} is not a topic{suggest(tid, topic_ids)}")
-            values[name] = tuple(t for t in ids if t in topic_ids)
+                elif tid in ids:
+                    rep.error(item.pos, f"{name}: {tid!r} is listed twice")
+                else:
+                    ids.append(tid)
+            values[name] = tuple(ids)
         elif name in ("tags", "authors"):
-            values[name] = _strings(rep, name, node)
+            values[name] = _texts(rep, name, node)
         elif name in LINK_KINDS:
             links.extend(_link(rep, name, node))
         elif name == "imported" and not isinstance(node, Map):
@@ -274,7 +417,8 @@ def load_paper(path: Path, display: str, topic_ids: tuple[str, ...]) -> tuple[Pa
             )
     for name in REQUIRED_FIELDS:
         if meta.get(name) is None:
-            rep.error(Position(1, 1), f"{name}: required field is missing")
+            rep.error(Position(1, 1), f"{name}: required field is missing; add '{name}: …' to the metadata")
+    _check_body(rep, doc.body, doc.body_line, "notes")
     if any(p.is_error for p in rep.problems):
         return None, rep.problems
     abstract = str(values["abstract"])
@@ -303,15 +447,28 @@ def meta_pos(meta: Map, name: str) -> Position:
     return node.pos if node is not None else Position(1, 1)
 
 
-def _number(rep: _Reporter, name: str, node: Node | None, default: float) -> float:
+_NUMBER_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
+
+def _number(rep: _Reporter, name: str, node: Node | None, default: float, *, integer: bool = False) -> float:
+    """Read a plain decimal number; YAML 1.1 forms (010, 1_000, .inf, yes) are reported."""
     if node is None:
         return default
+    if isinstance(node, Scalar) and node.plain and _NUMBER_RE.fullmatch(node.text):
+        value = float(node.text)
+        if not integer or value.is_integer():
+            return value
+    expected = "a whole number" if integer else "a number such as 2 or 1.5"
+    found = _describe(node)
     if isinstance(node, Scalar):
-        try:
-            return float(node.text)
-        except ValueError:
-            pass
-    rep.error(node.pos, f"{name}: expected a number, found {_describe(node)}")
+        surprise = fm.yaml11_surprise(node)
+        if not node.plain:
+            found += " in quotes, which is text"
+        elif re.fullmatch(r"[-+]?0[0-7_]+", node.text):
+            found += f", which YAML 1.1 reads as the octal number {int(node.text.replace('_', ''), 8)}"
+        elif surprise and surprise != "a number":
+            found += f", which YAML reads as {surprise}"
+    rep.error(node.pos, f"{name}: expected {expected}, found {found}")
     return default
 
 
@@ -328,11 +485,22 @@ def load_taxonomy(path: Path, display: str) -> tuple[Taxonomy | None, list[Probl
         return None, rep.problems
     for key, first, second in duplicates:
         rep.error(second, f"{key}: duplicate key, also set on line {first.line}")
+    for rkey, _ in root.entries:
+        if rkey.text not in TAXONOMY_FIELDS:
+            rep.error(rkey.pos, f"{rkey.text}: unknown field{suggest(rkey.text, TAXONOMY_FIELDS)}")
     settings = root.get("settings")
+    if settings is not None and not isinstance(settings, Map):
+        rep.error(settings.pos, f"settings: expected 'name: value' lines, found {_describe(settings)}")
     smap = settings if isinstance(settings, Map) else Map((), Position())
+    for skey, _ in smap.entries:
+        if skey.text not in SETTINGS:
+            rep.error(skey.pos, f"{skey.text}: unknown setting{suggest(skey.text, SETTINGS)}")
     threshold = _number(rep, "threshold", smap.get("threshold"), 4.0)
-    max_topics = int(_number(rep, "max_topics", smap.get("max_topics"), 3))
+    max_topics = int(_number(rep, "max_topics", smap.get("max_topics"), 3, integer=True))
     title_weight = _number(rep, "title_weight", smap.get("title_weight"), 2.0)
+    for name, number in zip(SETTINGS, (threshold, max_topics, title_weight), strict=True):
+        if number <= 0:
+            rep.error(meta_pos(smap, name), f"{name}: must be greater than 0, found {number:g}")
     topics: list[Topic] = []
     node = root.get("topics")
     if not isinstance(node, Seq) or not node.items:
@@ -359,7 +527,8 @@ def load_taxonomy(path: Path, display: str) -> tuple[Taxonomy | None, list[Probl
                 rep.error(item.pos, f"{name}: required topic field is missing")
                 fields[name] = None
             else:
-                fields[name] = _string(rep, name, value)
+                # Topic titles are printed unescaped by the theme (tags, chips).
+                fields[name] = _text(rep, name, value, plain_only=name == "title")
         tid = fields["id"]
         if tid is not None:
             if not SLUG_RE.match(tid):
@@ -395,12 +564,26 @@ def load_taxonomy(path: Path, display: str) -> tuple[Taxonomy | None, list[Probl
     return Taxonomy(tuple(topics), threshold, max_topics, title_weight, Origin(Path(display))), rep.problems
 
 
-def load_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:
-    """Read and check all of content/; return the content (None on errors) and all problems.
+def load_pages(pages_dir: Path, root_display: str) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+    """Read the hand-written pages, checked like notes: they reach the site as they are."""
+    pages: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for path in sorted(pages_dir.glob("*.md")) if pages_dir.is_dir() else []:
+        rep = _Reporter(f"{root_display}/{PAGES_DIR}/{path.name}")
+        text = read_text(path, rep)
+        if text is not None:
+            _check_body(rep, text, 1, "page")
+            pages.append((path.name, text))
+        problems.extend(rep.problems)
+    return tuple(pages), problems
 
-    `display` is how paths are shown in messages and recorded in origins
-    (default: `content_dir` as given); the build passes the path relative to the
-    repository, which is also what edit links need.
+
+def read_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:
+    """Read all of content/; return what could be read and every problem.
+
+    Unlike `load_content`, the content comes back even when some files have
+    errors (None only without a taxonomy), so checks across papers can still
+    run on the rest and one run reports everything.
     """
     problems: list[Problem] = []
     root_display = (display or content_dir.as_posix()).rstrip("/")
@@ -409,22 +592,55 @@ def load_content(content_dir: Path, display: str | None = None) -> tuple[Content
     topic_ids = taxonomy.ids if taxonomy else ()
     papers: list[Paper] = []
     papers_dir = content_dir / PAPERS_DIR
-    files = sorted(papers_dir.glob("*")) if papers_dir.is_dir() else []
+    files = sorted(papers_dir.iterdir()) if papers_dir.is_dir() else []
+    by_folded: dict[str, str] = {}
     for path in files:
-        display = f"{root_display}/{PAPERS_DIR}/{path.name}"
-        if path.is_dir() or path.name.startswith("."):
+        shown = f"{root_display}/{PAPERS_DIR}/{path.name}"
+        if path.name.startswith("."):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            problems.append(
+                Problem(shown, 1, 1, "folder: folders in papers/ are not read; put paper files in papers/")
+            )
             continue
         if path.suffix != ".md":
-            problems.append(Problem(display, 1, 1, "file name: paper files must end in .md"))
+            problems.append(Problem(shown, 1, 1, f"file name: {path.name!r}: paper files must end in .md"))
             continue
-        paper, pproblems = load_paper(path, display, topic_ids)
+        # Two names that differ only by case are one file on macOS and Windows checkouts.
+        folded = path.name.casefold()
+        if folded in by_folded:
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    f"file name: {path.name!r} differs only by case from {by_folded[folded]}; "
+                    "on case-insensitive file systems they are the same file",
+                )
+            )
+        else:
+            by_folded[folded] = shown
+        paper, pproblems = load_paper(path, shown, topic_ids)
         problems.extend(pproblems)
         if paper is not None:
             papers.append(paper)
-    pages = tuple(
-        (p.name, p.read_text(encoding="utf-8")) for p in sorted((content_dir / PAGES_DIR).glob("*.md"))
-    )
-    problems.sort()
-    if taxonomy is None or any(p.is_error for p in problems):
+    pages, page_problems = load_pages(content_dir / PAGES_DIR, root_display)
+    problems.extend(page_problems)
+    # One hazard can be found by several checks at one place; report it once.
+    problems = sorted(set(problems))
+    if taxonomy is None:
         return None, problems
     return Content(taxonomy, tuple(papers), pages), problems
+
+
+def load_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:
+    """Read and check all of content/; return the content (None on errors) and all problems.
+
+    `display` is how paths are shown in messages and recorded in origins
+    (default: `content_dir` as given); the build passes the path relative to the
+    repository, which is also what edit links need.
+    """
+    content, problems = read_content(content_dir, display)
+    if content is None or any(p.is_error for p in problems):
+        return None, problems
+    return content, problems
