@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import validate
 from .classify import classify
-from .load import Content, load_content
+from .load import Content, read_content
 from .model import Problem, Taxonomy
 from .progress import Progress
 from .related import find_related
@@ -66,7 +66,9 @@ class BuildError(Exception):
 def check(project: Project, progress: Progress) -> tuple[Content | None, list[Problem]]:
     """Load content/ and run every check on it."""
     with progress.stage("load") as line:
-        content, problems = load_content(project.content, project.display(project.content))
+        # Read what can be read even when some files are broken, so the checks across
+        # papers run too and one run reports every problem.
+        content, problems = read_content(project.content, project.display(project.content))
         line.detail = f"{len(content.papers) if content else 0} papers, {len(problems)} problems"
     if content is not None:
         with progress.stage("validate") as line:
@@ -169,7 +171,27 @@ def mkdocs_build(project: Project, progress: Progress) -> None:
 
 
 def build(project: Project, progress: Progress, *, strict: bool = False) -> tuple[WriteReport, list[Problem]]:
-    """Generate docs/, then build site/ with mkdocs."""
-    result = generate(project, progress, strict=strict)
-    mkdocs_build(project, progress)
+    """Generate docs/, then build site/ with mkdocs; if mkdocs fails, put docs/ back as it was.
+
+    The writer never changes a file in place (it writes a new file and renames it),
+    so a tree of hard links is a free snapshot of the previous docs/.
+    """
+    keep = project.docs.with_name(f".{project.docs.name}.keep")
+    shutil.rmtree(keep, ignore_errors=True)
+    if project.docs.is_dir():
+        shutil.copytree(project.docs, keep, copy_function=os.link)
+    mkdocs_before = project.mkdocs_yml.read_text(encoding="utf-8")
+    try:
+        result = generate(project, progress, strict=strict)
+        try:
+            mkdocs_build(project, progress)
+        except BaseException:
+            write_file(project.mkdocs_yml, mkdocs_before)
+            if keep.is_dir():
+                swap_dirs(keep, project.docs)
+            else:
+                shutil.rmtree(project.docs, ignore_errors=True)
+            raise
+    finally:
+        shutil.rmtree(keep, ignore_errors=True)
     return result

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import importer
+from . import importer, scaffold
 from .build import BuildError, Project, build, check, compute, generate
 from .classify import explain
 from .model import Problem
@@ -90,6 +90,45 @@ def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -
     return 0
 
 
+def _list_arg(values: list[str] | None) -> tuple[str, ...]:
+    """Values of a repeatable option that also takes comma-separated lists."""
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
+
+
+def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    abstract = sys.stdin.read() if args.abstract == "-" else args.abstract
+    new = scaffold.NewPaper(
+        title=" ".join(args.title.split()),
+        abstract=" ".join(abstract.split()),
+        added=args.added or _today(),
+        slug=args.slug,
+        authors=tuple(a.strip() for a in args.author or () if a.strip()),
+        year=args.year,
+        status=args.status,
+        topics=_list_arg(args.topics),
+        tags=_list_arg(args.tags),
+        url=args.url,
+        pdf=args.pdf,
+        doi=args.doi,
+        arxiv=args.arxiv,
+        code=tuple(args.code or ()),
+        data=tuple(args.data or ()),
+        project=tuple(args.project or ()),
+    )
+    path, problems = scaffold.scaffold(project.content, new, project.display(project.content))
+    if path is None:
+        for problem in problems:
+            # A problem of the file that was not written points at no real line.
+            unwritten = not (project.root / problem.path).exists()
+            print(f"error: {problem.message}" if unwritten else problem, file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(project.display(path))
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     content, problems = check(project, Progress(quiet=True))
     if content is None:
@@ -139,6 +178,34 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("dump", type=Path)
     p.add_argument("--added", help="date added for new papers (default: today)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "new",
+        help="add a paper: write content/papers/<slug>.md, checked like validate",
+        description="Write content/papers/<slug>.md with today's date (SOURCE_DATE_EPOCH if set). "
+        "Nothing is written if the file would not validate or the paper is already in the list.",
+    )
+    p.add_argument("title")
+    p.add_argument(
+        "--abstract",
+        required=True,
+        help="the paper's abstract (required; '-' reads it from standard input)",
+    )
+    p.add_argument("--url", help="link to the paper's page")
+    p.add_argument("--pdf", help="link to the PDF")
+    p.add_argument("--doi", help="DOI, such as 10.1000/xyz123")
+    p.add_argument("--arxiv", help="arXiv id, such as 2401.01234")
+    p.add_argument("--code", action="append", metavar="URL", help="link to code (repeatable)")
+    p.add_argument("--data", action="append", metavar="URL", help="link to data (repeatable)")
+    p.add_argument("--project", action="append", metavar="URL", help="project page (repeatable)")
+    p.add_argument("--topics", action="append", metavar="IDS", help="topic ids, comma-separated")
+    p.add_argument("--tags", action="append", metavar="TAGS", help="tags, comma-separated")
+    p.add_argument("--author", action="append", metavar="NAME", help="an author (repeatable, in order)")
+    p.add_argument("--year", type=int, help="year of publication")
+    p.add_argument("--status", help="essential, read, reading or to-read")
+    p.add_argument("--slug", help="file name without .md (default: made from the title)")
+    p.add_argument("--added", type=dt.date.fromisoformat, help="date added, YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("topics", help="list topics and their sizes, or explain one paper")
     p.add_argument("--explain", metavar="SLUG", help="show why a paper landed in its topics")

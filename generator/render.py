@@ -17,7 +17,7 @@ from urllib.parse import quote_plus
 import jinja2
 import yaml
 
-from . import text
+from . import sanitize, text
 from .model import Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,6 +130,8 @@ def _environment() -> jinja2.Environment:
     env.filters["html"] = text.html_text
     env.filters["summary"] = text.first_sentence
     env.filters["front_matter"] = _front_matter
+    # Validation already refuses notes that could run script; this is the second line.
+    env.filters["safe_markdown"] = sanitize.sanitize_markdown
     return env
 
 

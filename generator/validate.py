@@ -2,10 +2,130 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+
+from .classify import classify
+from .importer import title_key
 from .load import Content
-from .model import Problem
+from .model import Paper, Problem, Severity
+
+_ARXIV_URL = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/([a-z-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})",
+    re.IGNORECASE,
+)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$", re.IGNORECASE)
+_VERSION = re.compile(r"v\d+$")
+
+#: What makes two entries the same paper, as (field the key comes from, kind, key).
+Key = tuple[str, str, str]
+
+
+def _arxiv(value: str) -> str:
+    return _VERSION.sub("", value.removesuffix(".pdf")).lower()
+
+
+def paper_keys(paper: Paper) -> list[Key]:
+    """The keys that identify `paper`: its normalized title, arXiv id and DOI, however given."""
+    keys: list[Key] = [("title", "title", title_key(paper.title))]
+    for link in paper.links:
+        if link.kind == "arxiv":
+            keys.append(("arxiv", "arXiv id", _arxiv(link.url)))
+        elif link.kind == "doi":
+            m = _ARXIV_DOI.match(link.url)
+            keys.append(("doi", "arXiv id", _arxiv(m.group(1))) if m else ("doi", "DOI", link.url.casefold()))
+        elif link.kind in ("url", "pdf"):
+            m = _ARXIV_URL.match(link.url)
+            if m:
+                keys.append((link.kind, "arXiv id", _arxiv(m.group(1))))
+            m = _DOI_URL.match(link.url)
+            if m:
+                keys.append((link.kind, "DOI", m.group(1).casefold()))
+    return [k for k in dict.fromkeys(keys) if k[2]]
+
+
+def _where(paper: Paper, field: str) -> str:
+    pos = paper.origin.at(field)
+    return f"{paper.origin.path.as_posix()}:{pos.line}:{pos.col}"
+
+
+def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> list[Problem]:
+    """Report every paper that repeats one in `known` or an earlier one in `papers`.
+
+    The problem is placed at the repeating paper, on the field that matched, and
+    names the first one's file and line.
+    """
+    first: dict[tuple[str, str], tuple[Paper, str]] = {}
+    by_slug: dict[str, Paper] = {}
+    for paper in known:
+        for field, kind, key in paper_keys(paper):
+            first.setdefault((kind, key), (paper, field))
+        by_slug.setdefault(paper.slug.casefold(), paper)
+    problems: list[Problem] = []
+    for paper in papers:
+        path = paper.origin.path.as_posix()
+        folded = paper.slug.casefold()
+        other_slug = by_slug.get(folded)
+        if other_slug is not None and other_slug is not paper:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"file name: {paper.slug!r} differs only by case from {_where(other_slug, 'title')}; "
+                    "on case-insensitive file systems they are the same file",
+                )
+            )
+        by_slug.setdefault(folded, paper)
+        reported = False
+        for field, kind, key in paper_keys(paper):
+            seen = first.get((kind, key))
+            if seen is None:
+                first[(kind, key)] = (paper, field)
+                continue
+            other, other_field = seen
+            if other is paper or reported:
+                continue
+            what = "the same title (ignoring case and punctuation)" if kind == "title" else f"{kind} {key}"
+            pos = paper.origin.at(field)
+            problems.append(
+                Problem(
+                    path,
+                    pos.line,
+                    pos.col,
+                    f"{field}: the same paper as {_where(other, other_field)}: {what}; "
+                    "keep one file and merge the notes into it",
+                )
+            )
+            reported = True  # one message per repeated paper is enough to act on
+    return problems
+
+
+def find_orphans(content: Content) -> list[Problem]:
+    """Warn about papers that land in no topic."""
+    candidates = [p for p in content.papers if not p.topics]  # a topic set by hand always applies
+    if not candidates:
+        return []
+    assignments = classify(candidates, content.taxonomy)
+    out = []
+    for paper in candidates:
+        if assignments[paper.slug].topics:
+            continue
+        pos = paper.origin.at("title")
+        out.append(
+            Problem(
+                paper.origin.path.as_posix(),
+                pos.line,
+                pos.col,
+                "topics: the paper is in no topic: no rule of the taxonomy matches its title or abstract; "
+                f"add 'topics: [<id>]' (python -m generator topics --explain {paper.slug})",
+                Severity.WARNING,
+            )
+        )
+    return out
 
 
 def check_collection(content: Content) -> list[Problem]:
-    """Report problems that involve more than one paper."""
-    return []
+    """Report problems that involve more than one paper, and papers that fit no topic."""
+    return sorted(find_duplicates(content.papers) + find_orphans(content))
