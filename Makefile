@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site test serve validate generate lint typecheck bench clean
+.PHONY: site test serve validate generate lint typecheck golden bench clean
 
 $(VENV)/.site-deps: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ lint: $(VENV)/.test-deps
 test: $(VENV)/.test-deps lint $(NODE_TOOLS)
 	$(PY) -m generator build --strict
 	$(PY) -m pytest
+
+# Rewrite tests/core/golden/ from the fixture content after an intended change to the generated
+# Markdown; review the result with `git diff tests/core/golden`.
+golden: $(VENV)/.test-deps
+	REGEN_GOLDEN=1 $(PY) -m pytest -q tests/core/test_golden.py
 
 bench: $(VENV)/.test-deps
 	$(PY) benchmarks/run.py
