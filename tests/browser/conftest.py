@@ -1,0 +1,124 @@
+"""Fixtures of the browser tests: the shipped site built once, served on localhost, and Chromium.
+
+Without chromium, axe-core or Playwright the browser tests skip loudly (a warning and a line in
+the summary); with CI set they fail instead, so a CI machine that lost its browser cannot pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from .helpers import VIEWPORT, build_site, copy_project, launch, missing_browser_tools, serve
+
+_SKIPPED: list[str] = []
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The shipped content built into a temporary project, and what it was built from."""
+
+    root: Path
+    papers: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def paper(self, slug: str) -> dict[str, Any]:
+        return next(p for p in self.papers if p["slug"] == slug)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    root = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    site = build_site(root)
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    return BuiltSite(root, data["papers"], data["topics"])
+
+
+@pytest.fixture(scope="session")
+def base_url(built: BuiltSite) -> Iterator[str]:
+    with serve(built.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    missing = missing_browser_tools()
+    if missing:
+        reason = "browser tests need " + "; ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} — and CI is set, so this is a failure, not a skip")
+        _SKIPPED.append(reason)
+        warnings.warn(f"SKIPPING the browser tests: {reason}", stacklevel=1)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Console:
+    """Errors the pages reported: console.error messages and uncaught exceptions."""
+
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+    def on_console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        # The test blocks every request that leaves the site (the tests run offline); the
+        # failed loads it causes are reported in `blocked`, not as errors of the site.
+        source = message.location.get("url", "") if message.location else ""
+        if source and not source.startswith(self.base_url) and source in self.blocked:
+            return
+        self.errors.append(f"console.error at {source or '?'}: {message.text}")
+
+    def on_pageerror(self, error: Any) -> None:
+        self.errors.append(f"uncaught exception: {error}")
+
+
+@pytest.fixture()
+def console(base_url: str) -> Console:
+    return Console(base_url)
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+    """A fresh page on the served site; the test fails if any page it visited logged an error."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, color_scheme="light")
+
+    def block_outside(route: Any) -> None:
+        if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
+            console.blocked.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", block_outside)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.on("console", console.on_console)
+    tab.on("pageerror", console.on_pageerror)
+    yield tab
+    context.close()
+    assert not console.errors, "the pages logged errors:\n" + "\n".join(console.errors)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for reason in _SKIPPED:
+        terminalreporter.write_line(f"BROWSER TESTS SKIPPED: {reason}", red=True, bold=True)

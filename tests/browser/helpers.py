@@ -1,0 +1,172 @@
+"""Shared by the browser tests and benchmarks/search_latency.py: serve a built site, drive its search.
+
+Playwright drives Debian's chromium (`playwright install` cannot download browsers here).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Wide enough that Material shows the search box in the header instead of behind an icon.
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def copy_project(dest: Path, content: Path | None = None) -> Path:
+    """Copy what a build reads (content/, mkdocs.yml, overrides/) into `dest`; return `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(content or REPO / "content", dest / "content")
+    shutil.copytree(REPO / "overrides", dest / "overrides")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def build_site(root: Path) -> Path:
+    """Run `python -m generator --root ROOT build` and return the built site/ folder."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--quiet", "build"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"build of {root} failed:\n{proc.stdout}\n{proc.stderr}")
+    return root / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` at the root path of 127.0.0.1 on a free port; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def missing_browser_tools() -> list[str]:
+    """What the browser tests need and this machine lacks, as readable reasons."""
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+    if not AXE.is_file():
+        missing.append(f"no axe-core at {AXE} (npm ci)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("no playwright for Python (pip install -r requirements-test.txt)")
+    return missing
+
+
+def launch(playwright: Any) -> Any:
+    """Start headless Debian chromium through Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of Material's search: the page it links to and its title."""
+
+    href: str
+    title: str
+
+
+_RESULTS_JS = """
+() => [...document.querySelectorAll('.md-search-result__list > .md-search-result__item')].map(li => {
+  const a = li.querySelector('a.md-search-result__link');
+  const h = li.querySelector('article h1, article h2');
+  return {href: a ? a.getAttribute('href') : '', title: h ? h.textContent.trim() : ''};
+})
+"""
+
+# Set the query in one go and wait for Material to render the answer: the meta line leaves
+# "Initializing search"/"Type to start searching" once the worker has answered this query.
+_QUERY_JS = """
+async (query) => {
+  const input = document.querySelector('input.md-search__input');
+  const meta = document.querySelector('.md-search-result__meta');
+  const list = document.querySelector('.md-search-result__list');
+  input.focus();
+  const start = performance.now();
+  const answered = new Promise(resolve => {
+    const check = () => {
+      const text = meta.textContent;
+      if (/matching document/i.test(text) && (list.children.length > 0 || /no matching/i.test(text))) {
+        observer.disconnect();
+        resolve(performance.now() - start);
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(meta, {childList: true, characterData: true, subtree: true});
+    observer.observe(list, {childList: true});
+  });
+  input.value = query;
+  input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+  return await answered;
+}
+"""
+
+
+def heading(page: Any) -> str:
+    """The page's h1 as a reader sees it, without the ¶ permalink."""
+    text: str = page.evaluate(
+        """() => { const h = document.querySelector('article h1').cloneNode(true);
+                   h.querySelectorAll('.headerlink').forEach(a => a.remove());
+                   return h.textContent.trim(); }"""
+    )
+    return text
+
+
+def clear_search(page: Any) -> None:
+    """Empty the search box and wait until Material shows no results."""
+    page.evaluate(
+        """() => { const input = document.querySelector('input.md-search__input');
+                   input.value = ''; input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true})); }"""
+    )
+    page.wait_for_function("() => document.querySelector('.md-search-result__list').children.length === 0")
+
+
+def run_query(page: Any, query: str, timeout_ms: float = 120_000) -> tuple[list[SearchHit], float]:
+    """Put `query` in the search box; return the result pages and the milliseconds to render them."""
+    clear_search(page)
+    page.set_default_timeout(timeout_ms)
+    elapsed = float(page.evaluate(_QUERY_JS, query))
+    hits = [SearchHit(r["href"], r["title"]) for r in page.evaluate(_RESULTS_JS)]
+    return hits, elapsed
