@@ -151,7 +151,7 @@ def mkdocs_build(project: Project, progress: Progress) -> None:
                 "mkdocs",
                 "build",
                 "--strict",
-                "--quiet",
+                # Not --quiet: it hides warnings from the counter --strict fails on.
                 "--config-file",
                 str(project.mkdocs_yml),
                 "--site-dir",
@@ -165,7 +165,9 @@ def mkdocs_build(project: Project, progress: Progress) -> None:
         )
         if proc.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise BuildError(f"mkdocs build --strict failed; site/ is unchanged:\n{proc.stderr.strip()}")
+            problems = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+            detail = "\n".join(problems) or proc.stderr.strip()
+            raise BuildError(f"mkdocs build --strict failed; site/ is unchanged:\n{detail}")
         swap_dirs(tmp, project.site)
         line.detail = "site/ updated"
 
