@@ -19,9 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import frontmatter as fm
+from . import yamldump
 from .model import Problem
 
 #: Fields the importer owns, in the order it writes them.
@@ -62,11 +61,21 @@ def parse_dump(text: str, display: str) -> tuple[list[DumpEntry], list[Problem]]
     """Split a dump into entries, dropping the page's boilerplate."""
     problems: list[Problem] = []
     lines: list[tuple[int, str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    after_prompt = True  # the page's "Subscribe" button text is glued to the line after its prompts
+    # Lines end at \n, \r\n or \r only: str.splitlines() would also split an abstract at a
+    # form feed, U+0085 or U+2028 from the scraped page, and shift every pair after it.
+    raw_lines = re.split(r"\r\n|\r|\n", text)
+    for number, raw in enumerate(raw_lines, start=1):
         line = " ".join(raw.split())
-        if not line or any(p.match(line) for p in BOILERPLATE):
+        if not line:
             continue
-        line = _SUBSCRIBE_GLUE.sub("", line)
+        if any(p.match(line) for p in BOILERPLATE):
+            after_prompt = True
+            continue
+        if after_prompt:
+            # Only there: a title such as "SubscribeNet: ..." elsewhere in the dump is a title.
+            line = _SUBSCRIBE_GLUE.sub("", line)
+            after_prompt = False
         lines.append((number, line))
     entries: list[DumpEntry] = []
     for i in range(0, len(lines) - 1, 2):
@@ -206,9 +215,7 @@ def dump_field(name: str, value: object) -> str:
     """Serialize one front-matter field as YAML that reads back exactly."""
     if isinstance(value, dt.date):
         return f"{name}: {value.isoformat()}\n"
-    return yaml.safe_dump(
-        {name: value}, allow_unicode=True, width=100, sort_keys=False, default_flow_style=False
-    )
+    return yamldump.safe_dump({name: value}, width=100)
 
 
 def render_new(values: dict[str, object], added: dt.date, source: str) -> str:

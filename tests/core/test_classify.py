@@ -207,8 +207,12 @@ def explain_project(tmp_path: Path) -> Path:
     papers.mkdir(parents=True)
     (tmp_path / "content" / "topics.yml").write_text(TAXONOMY, encoding="utf-8")
     (papers / "verified-cot.md").write_text(EXPLAINED, encoding="utf-8")
+    # The same phrases in its title and abstract, but nothing set by hand.
     (papers / "qubits-only.md").write_text(
-        EXPLAINED.replace("topics:\n  - hardware\nexclude_topics:\n  - reasoning\n", ""), encoding="utf-8"
+        EXPLAINED.replace("topics:\n  - hardware\nexclude_topics:\n  - reasoning\n", "").replace(
+            "Verified Chain-of-Thought on Qubits", "Chain-of-Thought Verification on Qubits"
+        ),
+        encoding="utf-8",
     )
     return tmp_path
 

@@ -97,6 +97,49 @@ def test_dump_with_a_missing_abstract_is_reported_with_its_line() -> None:
     ]
 
 
+def test_subscribe_is_removed_only_where_the_page_glued_it() -> None:
+    text = (
+        "Get trending papers in your email inbox!\nSubscribeFirst Title\nAbstract one.\n"
+        "SubscribeNet: A Publish-Subscribe Network\nAbstract two.\n"
+        'Get trending papers in your email inbox once a day!\nSubscribe\n\nSubscribe"Quoted" Title\n'
+        "Abstract three.\n"
+    )
+    entries, problems = importer.parse_dump(text, "dump.txt")
+    assert problems == []
+    assert [(e.title, e.line) for e in entries] == [
+        ("First Title", 2),
+        ("SubscribeNet: A Publish-Subscribe Network", 4),
+        ('"Quoted" Title', 9),
+    ]
+
+
+def test_dump_with_windows_line_endings_and_blank_lines_reads_the_same() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    crlf = text.replace("\n", "\r\n\r\n")
+    assert importer.parse_dump(crlf, "x")[0] == [
+        importer.DumpEntry(e.title, e.abstract, 2 * e.line - 1) for e in seed_entries()
+    ]
+
+
+def test_unicode_line_separators_inside_an_abstract_do_not_split_it() -> None:
+    text = (
+        "Title One\nAn abstract\u2028with a line separator,\x85a NEL\x0cand a form feed.\nTitle Two\nTwo.\n"
+    )
+    entries, problems = importer.parse_dump(text, "dump.txt")
+    assert problems == []
+    assert [(e.title, e.abstract) for e in entries] == [
+        ("Title One", "An abstract with a line separator, a NEL and a form feed."),
+        ("Title Two", "Two."),
+    ]
+
+
+def test_fixture_seed_is_the_shared_seed() -> None:
+    shared = ROOT.parent / "shared" / "seed" / SEED.name
+    if not shared.is_file():
+        pytest.skip(f"{shared} is not here; the tests use their copy, {SEED.relative_to(ROOT)}")
+    assert shared.read_bytes() == SEED.read_bytes()
+
+
 def test_import_writes_one_valid_file_per_paper(imported_once: Path) -> None:
     papers = sorted((imported_once / "content" / "papers").iterdir())
     assert len(papers) == SEED_PAPERS
