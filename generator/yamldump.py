@@ -142,7 +142,7 @@ def dump(data: object) -> str:
         else:
             lines.append("")
             return "\n".join(lines)
-    return safe_dump(data, width=1000)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
 
 
 #: Text that libyaml's emitter writes as PyYAML's does.  It escapes characters beyond
@@ -154,7 +154,11 @@ def _libyaml_safe(data: object) -> bool:
     if isinstance(data, str):
         return _BMP_PRINTABLE.fullmatch(data) is not None
     if isinstance(data, dict):
-        return all(_libyaml_safe(k) and _libyaml_safe(v) for k, v in data.items())
+        # PyYAML writes an empty or long key as a "complex key" ("? key"); libyaml does not.
+        return all(
+            isinstance(k, str) and 0 < len(k) < 128 and _libyaml_safe(k) and _libyaml_safe(v)
+            for k, v in data.items()
+        )
     if isinstance(data, list):
         return all(_libyaml_safe(v) for v in data)
     return data is None or isinstance(data, int | dt.date)

@@ -89,7 +89,12 @@ IMPORT_TEXT = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(IMPORT_TEXT)
 def test_safe_dump_matches_pyyaml_at_import_width(value: str) -> None:
-    for data in ({"abstract": value}, {"code": [value, value]}, {"imported": {"from": value, "key": value}}):
+    for data in (
+        {"abstract": value},
+        {"code": [value, value]},
+        {"imported": {"from": value, "key": value}},
+        {value: [], "x": {value: value}},
+    ):
         expected = yaml.safe_dump(
             data, allow_unicode=True, width=100, sort_keys=False, default_flow_style=False
         )
