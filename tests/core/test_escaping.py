@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -58,6 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, cli: CliRunner) -> Path:
     content = tmp_path_factory.mktemp("escaping") / "content"
     (content / "papers").mkdir(parents=True)
     (content / "topics.yml").write_bytes((FIXTURES / "golden-content" / "topics.yml").read_bytes())
+    shutil.copytree(FIXTURES / "golden-content" / "pages", content / "pages")  # the nav links to them
     for i, slug in enumerate(SLUGS):
         meta = {
             "title": title_of(i),
