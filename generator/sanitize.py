@@ -28,7 +28,14 @@ import markdown  # type: ignore[import-untyped]
 
 #: The Markdown extensions of mkdocs.yml that change what HTML comes out;
 #: tests check that this list matches the site's configuration.
-MARKDOWN_EXTENSIONS: tuple[str, ...] = ("admonition", "attr_list", "tables", "toc")
+MARKDOWN_EXTENSIONS: tuple[str, ...] = (
+    "admonition",
+    "attr_list",
+    "tables",
+    "toc",
+    "pymdownx.highlight",
+    "pymdownx.superfences",
+)
 
 #: Elements that run or load active content, or change how the page's links and
 #: scripts resolve; none has a place in a paper's notes.
@@ -66,6 +73,8 @@ _MARKUP_START = re.compile(r"<[A-Za-z/!?]")
 _SPACE = "\t\n\f\r "
 # A code span on one line; longer spans are left to the rendered-HTML check.
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+# A fenced block (pymdownx.superfences) at the start of a line, to its closing fence or the end.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?\n)?? {0,3}\1[`~]*[ \t]*(?:\n|$)", re.MULTILINE | re.DOTALL)
 _LINK_DEST = re.compile(r"\]\(")
 _REF_DEF = re.compile(r"\[[^\]\n]*\]:")
 _ATTR_LIST = re.compile(r"\{")
@@ -202,9 +211,16 @@ def _link_hazards(text: str) -> list[Hazard]:
     return out
 
 
+def _blank(m: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
 def mask_code(text: str) -> str:
-    """Blank out one-line code spans (Markdown shows them literally), keeping offsets."""
-    return _CODE_SPAN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    """Blank out fenced code blocks and one-line code spans (shown literally), keeping offsets.
+
+    Code the scan misreads is still caught by the rendered-HTML check.
+    """
+    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
 
 
 def find_hazards(text: str, *, markdown_text: bool = True) -> list[Hazard]:

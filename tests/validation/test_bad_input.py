@@ -1,0 +1,317 @@
+"""One small broken fixture per kind of bad input.
+
+Each case runs the real `python -m generator validate` and asserts the exit
+status and the exact `path:line:col` of the message; then `generate` and
+`build` must fail too and leave docs/, site/ and mkdocs.yml byte-for-byte as
+they were.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .conftest import ABSTRACT, TOPICS, Result, paper, run_cli, run_main, snapshot, write
+
+P = "content/papers/bad.md"
+SYMLINK = object()  # a file that is a symbolic link to /etc/hostname
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    files: dict[str, object]
+    #: (path:line:col, a part of the message) that must each appear as one line of stderr.
+    expect: tuple[tuple[str, str], ...]
+    strict: bool = False
+    remove: tuple[str, ...] = field(default=())
+
+
+def bad(text: str | bytes, where: str, message: str) -> Case:
+    return Case("", {P: text}, ((where, message),))
+
+
+def notes(body: str, where: str, message: str) -> Case:
+    """A paper whose notes (the body, from line 6) carry `body`."""
+    return bad(paper(body=body), f"{P}:{where}", message)
+
+
+CASES: dict[str, Case] = {
+    # --- front matter that cannot be read ---------------------------------------------------
+    "yaml-syntax": bad(paper(extra="tags: a: b\n"), f"{P}:5:8", "YAML syntax error: mapping values"),
+    "yaml-unclosed-list": bad(
+        paper(extra="tags: [a, b\n"), f"{P}:6:1", "flow sequence that starts on line 5, column 7"
+    ),
+    "no-opening-delimiter": bad("title: x\nadded: 2025-01-02\n", f"{P}:1:1", "must start with a '---' line"),
+    "unclosed-delimiter": bad("---\ntitle: x\nadded: 2025-01-02\n", f"{P}:1:1", "is never closed"),
+    "front-matter-list": bad("---\n- a\n- b\n---\n", f"{P}:2:1", "found a list"),
+    "front-matter-scalar": bad("---\njust a sentence\n---\n", f"{P}:2:1", "found a single value"),
+    "document-end": bad("---\ntitle: x\n...\nmore: y\n---\n", f"{P}:4:1", "YAML syntax error"),
+    "control-character": bad(paper(extra="tags: [a\x07]\n"), f"{P}:5:9", "is not allowed in YAML"),
+    "deep-nesting": bad(paper(extra="tags: " + "[" * 40 + "]" * 40 + "\n"), f"{P}:5:23", "nested more than"),
+    "anchor-alias": bad(paper(extra="authors: &who [A]\ntags: *who\n"), f"{P}:5:10", "anchors and aliases"),
+    "alias-bomb": bad(
+        paper(extra="lol: &a [x, x]\nlol2: &b [*a, *a]\nlol3: [*b, *b, *b]\n"),
+        f"{P}:5:6",
+        "anchors and aliases",
+    ),
+    "python-tag": bad(
+        paper(extra="year: !!python/object/apply:os.system ['true']\n"), f"{P}:5:7", "YAML tags such as"
+    ),
+    # --- the file itself --------------------------------------------------------------------
+    "not-utf8": bad(paper(title="Caf\xe9 Reasoning").encode("latin-1"), f"{P}:2:11", "file is not UTF-8"),
+    "empty-file": bad("", f"{P}:1:1", "file is empty"),
+    "blank-file": bad(" \n\n", f"{P}:1:1", "file is empty"),
+    "too-big": bad(paper(body="x" * 300_000), f"{P}:1:1", "over the limit of 262144"),
+    "symlink": bad("", f"{P}:1:1", "symbolic link"),
+    "not-markdown": Case(
+        "", {"content/papers/notes.txt": "hello"}, (("content/papers/notes.txt:1:1", ".md"),)
+    ),
+    "folder": Case(
+        "",
+        {"content/papers/sub/x.md": paper()},
+        (("content/papers/sub:1:1", "folders in papers/ are not read"),),
+    ),
+    "slug-space": Case(
+        "",
+        {"content/papers/My Paper.md": paper("Mine")},
+        (("content/papers/My Paper.md:1:1", "not a valid slug"),),
+    ),
+    "slug-underscore": Case(
+        "", {"content/papers/a_b.md": paper("Mine")}, (("content/papers/a_b.md:1:1", "not a valid slug"),)
+    ),
+    "slug-uppercase": Case(
+        "",
+        {"content/papers/Valid-Paper.md": paper("First"), "content/papers/valid-paper.md": paper("Second")},
+        (
+            ("content/papers/Valid-Paper.md:1:1", "rename it to 'valid-paper.md'"),
+            ("content/papers/valid-paper.md:1:1", "differs only by case from content/papers/Valid-Paper.md"),
+        ),
+    ),
+    # --- fields -----------------------------------------------------------------------------
+    "missing-required": bad(
+        "---\ntitle: T\nadded: 2025-01-02\n---\n", f"{P}:1:1", "abstract: required field"
+    ),
+    "empty-required": bad(paper(title="''"), f"{P}:2:8", "title: is empty"),
+    "year-word": bad(paper(extra="year: twenty\n"), f"{P}:5:7", "expected a four-digit year"),
+    "year-octal": bad(paper(extra="year: 010\n"), f"{P}:5:7", "YAML 1.1 reads as an octal number"),
+    "year-boolean": bad(paper(extra="year: no\n"), f"{P}:5:7", "which YAML reads as a boolean"),
+    "title-boolean": bad(paper(title="no"), f"{P}:2:8", "'no' is read as a boolean"),
+    "title-number": bad(paper(title="010"), f"{P}:2:8", "'010' is read as a number"),
+    "tag-boolean": bad(paper(extra="tags:\n  - on\n"), f"{P}:6:5", "'on' is read as a boolean"),
+    "tag-date": bad(paper(extra="tags: [2024-01-01]\n"), f"{P}:5:8", "is read as a date"),
+    "added-impossible": bad(
+        f"---\ntitle: T\nadded: 2025-02-30\nabstract: {ABSTRACT}\n---\n", f"{P}:3:8", "not a real date"
+    ),
+    "added-format": bad(
+        f"---\ntitle: T\nadded: 02/01/2025\nabstract: {ABSTRACT}\n---\n",
+        f"{P}:3:8",
+        "expected a date YYYY-MM-DD",
+    ),
+    "duplicate-key": bad(
+        paper(extra="title: Again\n"),
+        f"{P}:5:1",
+        "title: duplicate key, first set on line 2 and again on line 5",
+    ),
+    "unknown-field": bad(paper(extra="autors: [A. Turing]\n"), f"{P}:5:1", "did you mean 'authors'?"),
+    "unknown-topic": bad(
+        paper(extra="topics: [quantum, reasonin]\n"),
+        f"{P}:5:19",
+        "'reasonin' is not a topic (did you mean 'reasoning'?)",
+    ),
+    "topics-mapping": bad(paper(extra="topics: {a: b}\n"), f"{P}:5:9", "expected a list of topic ids"),
+    "status": bad(paper(extra="status: raed\n"), f"{P}:5:9", "did you mean 'read'?"),
+    "url-ftp": bad(paper(extra="url: ftp://example.org/paper.pdf\n"), f"{P}:5:6", "http:// or https:// link"),
+    "url-javascript": bad(paper(extra="url: javascript:alert(1)\n"), f"{P}:5:6", "http:// or https:// link"),
+    "url-quote": bad(
+        paper(extra="url: 'https://example.org/\"onmouseover=\"alert(1)'\n"),
+        f"{P}:5:6",
+        "without spaces, quotes",
+    ),
+    "code-item": bad(
+        paper(extra="code:\n  - https://github.com/a/b\n  - github.com/a/c\n"),
+        f"{P}:7:5",
+        "code: expected an http",
+    ),
+    "url-list": bad(paper(extra="url: [https://a.org, https://b.org]\n"), f"{P}:5:6", "expected one link"),
+    "arxiv": bad(paper(extra="arxiv: '2401.1'\n"), f"{P}:5:8", "expected an arXiv id"),
+    # An unquoted arXiv id is a float to YAML 1.1 tools: 2401.10100 would become 2401.101.
+    "arxiv-float": bad(paper(extra="arxiv: 2401.10100\n"), f"{P}:5:8", "'2401.10100' is read as a number"),
+    "doi-link": bad(paper(extra="doi: https://doi.org/10.1000/xyz\n"), f"{P}:5:6", "not a link"),
+    "doi-markup": bad(paper(extra="doi: 10.1000/x<script>\n"), f"{P}:5:6", "expected a DOI"),
+    # --- the same paper twice ---------------------------------------------------------------
+    "same-title": Case(
+        "",
+        {"content/papers/a.md": paper("Attention Is All You Need"), P: paper("attention is all you need!")},
+        ((f"{P}:2:1", "title: the same paper as content/papers/a.md:2:1"),),
+    ),
+    "same-arxiv": Case(
+        "",
+        {
+            "content/papers/a.md": paper("One", extra="arxiv: '1706.03762'\n"),
+            P: paper("Two", extra="url: https://arxiv.org/abs/1706.03762v5\n"),
+        },
+        ((f"{P}:5:1", "url: the same paper as content/papers/a.md:5:1: arXiv id 1706.03762"),),
+    ),
+    "same-doi": Case(
+        "",
+        {
+            "content/papers/a.md": paper("One", extra="doi: 10.1000/ABC\n"),
+            P: paper("Two", extra="doi: 10.1000/abc\n"),
+        },
+        ((f"{P}:5:1", "doi: the same paper as content/papers/a.md:5:1: DOI 10.1000/abc"),),
+    ),
+    # --- script in what a reader sees -------------------------------------------------------
+    "notes-script": notes("<script>alert(1)</script>\n", "6:1", "raw HTML <script>"),
+    "notes-script-upper": notes("Text\n<SCRIPT SRC=//x.js></SCRIPT>\n", "7:1", "raw HTML <script>"),
+    "notes-iframe": notes("See <iframe src=//x></iframe>\n", "6:5", "raw HTML <iframe>"),
+    "notes-object": notes("<object data=x.swf></object>\n", "6:1", "raw HTML <object>"),
+    "notes-embed": notes("<embed src=x.swf>\n", "6:1", "raw HTML <embed>"),
+    "notes-onerror": notes('Look <img src=x onerror="alert(1)">\n', "6:17", "'onerror='"),
+    "notes-onerror-quoted-gt": notes('<img alt=">" onerror=alert(1) src=x>\n', "6:14", "'onerror='"),
+    "notes-svg-onload": notes("<svg/onload=alert(1)>\n", "6:1", "raw HTML <svg>"),
+    "notes-link": notes("[click](javascript:alert(1))\n", "6:9", "'javascript:' URL in a Markdown link"),
+    "notes-link-case-space": notes("[click]( JaVaScRiPt:alert(1))\n", "6:9", "'javascript:' URL"),
+    "notes-link-tab": notes("[x](java\tscript:alert(1))\n", "6:5", "'javascript:' URL"),
+    "notes-link-newline": notes("[x](java\nscript:alert(1))\n", "6:5", "'javascript:' URL"),
+    "notes-link-entity": notes("[x](&#106;avascript:alert(1))\n", "6:5", "'javascript:' URL"),
+    "notes-link-angle": notes("[x](<javascript:alert(1)>)\n", "6:5", "'javascript:' URL"),
+    "notes-image-data": notes("![x](data:image/svg+xml;base64,PHN2Zz4=)\n", "6:6", "'data:' URL"),
+    "notes-vbscript": notes("[x](vbscript:msgbox(1))\n", "6:5", "'vbscript:' URL"),
+    "notes-reference": notes("Intro [x][r].\n\n[r]: javascript:alert(1)\n", "8:5", "link definition"),
+    "notes-href-entity": notes('<a href="&#106;avascript:alert(1)">x</a>\n', "6:10", "'href' attribute"),
+    "notes-href-hex-colon": notes("<a href=javascript&colon;alert(1)>x</a>\n", "6:9", "'javascript:' URL"),
+    "notes-attr-list": notes('Para\n{: onclick="alert(1)" }\n', "7:4", "'onclick='"),
+    "notes-attr-list-href": notes(
+        '[a](https://ok.org){: href="javascript:x" }\n', "6:29", "'href' attribute"
+    ),
+    "notes-code-span-bypass": notes("`x\n<script>alert(1)</script>`\n", "7:1", "raw HTML <script>"),
+    "title-onerror": bad(paper(title="'<img src=x onerror=alert(1)>'"), f"{P}:2:20", "title: event handler"),
+    "title-markup": bad(paper(title="'<b>bold</b> claims'"), f"{P}:2:9", "would be read as HTML"),
+    "abstract-script": bad(
+        paper(abstract=ABSTRACT + " <script>alert(1)</script>"), f"{P}:4:{11 + len(ABSTRACT) + 1}", "<script>"
+    ),
+    "author-markup": bad(paper(extra="authors: [<i>Eve</i>]\n"), f"{P}:5:11", "authors: '<i>Eve</i>'"),
+    "page-script": Case(
+        "",
+        {"content/pages/about.md": "---\ntitle: About\n---\n# About\n\n<script>alert(1)</script>\n"},
+        (("content/pages/about.md:6:1", "page: raw HTML <script>"),),
+    ),
+    # --- the taxonomy -----------------------------------------------------------------------
+    "topics-octal": Case(
+        "",
+        {"content/topics.yml": TOPICS.replace("threshold: 4", "threshold: 010")},
+        (("content/topics.yml:2:14", "octal number 8"),),
+    ),
+    "topics-unknown-setting": Case(
+        "",
+        {"content/topics.yml": TOPICS.replace("max_topics:", "max_topic:")},
+        (("content/topics.yml:3:3", "did you mean 'max_topics'?"),),
+    ),
+    "topics-title-markup": Case(
+        "",
+        {
+            "content/topics.yml": TOPICS.replace(
+                "title: Reasoning", "title: Reasoning <img src=x onerror=alert(1)>"
+            )
+        },
+        (("content/topics.yml:7:33", "title: event handler"),),
+    ),
+    # --- warnings, which fail only with --strict --------------------------------------------
+    "no-topic": Case(
+        "",
+        {P: paper("Sorting Networks", abstract="We sort numbers with networks of comparators " * 3)},
+        ((f"{P}:2:1", "warning: topics: the paper is in no topic"),),
+        strict=True,
+    ),
+    "short-abstract": Case(
+        "",
+        {P: paper(abstract="Too short.")},
+        ((f"{P}:4:11", "warning: abstract: only 2 words"),),
+        strict=True,
+    ),
+}
+
+
+#: Cases run through a real `python -m generator` process: one of each family.
+SUBPROCESS = {
+    "yaml-syntax",
+    "not-utf8",
+    "symlink",
+    "duplicate-key",
+    "same-arxiv",
+    "notes-link-entity",
+    "topics-octal",
+    "no-topic",
+}
+
+
+def apply(root: Path, case: Case) -> None:
+    for rel, data in case.files.items():
+        path = root / rel
+        if rel == P and case is CASES["symlink"]:
+            path.symlink_to("/etc/hostname")
+        else:
+            assert isinstance(data, str | bytes)
+            write(path, data)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_reported_where_it_is_and_nothing_is_written(project: Path, name: str) -> None:
+    case = CASES[name]
+    apply(project, case)
+    before = snapshot(project)
+    mtimes = {p: os.stat(project / p).st_mtime_ns for p in before}
+
+    strict = ["--strict"] if case.strict else []
+    # `python -m generator` for a sample of the cases (it costs an interpreter start each);
+    # the others run the same command line in this process.
+    result = (
+        Result(*(lambda p: (p.returncode, p.stderr))(run_cli(project, "validate", *strict)))
+        if name in SUBPROCESS
+        else run_main(project, "validate", *strict)
+    )
+    assert result.status == 1, result.stderr
+    lines = result.stderr.splitlines()
+    for where, message in case.expect:
+        hits = [line for line in lines if line.startswith(f"{where}: ") and message in line]
+        assert hits, f"no line '{where}: …{message}…' in:\n{result.stderr}"
+    if case.strict:
+        relaxed = run_main(project, "validate")
+        assert relaxed.status == 0, relaxed.stderr
+
+    for command in ("generate", "build"):
+        result = run_main(project, command, *(["--strict"] if case.strict else []))
+        assert result.status == 1, result.stderr
+        assert "nothing was written" in result.stderr
+    assert snapshot(project) == before
+    assert {p: os.stat(project / p).st_mtime_ns for p in before} == mtimes
+
+
+def test_every_problem_is_reported_in_one_run_in_a_stable_order(project: Path) -> None:
+    write(project / "content/papers/a.md", paper("Same Title", extra="year: twenty\n"))
+    write(project / "content/papers/b.md", paper("Same title", extra="url: https://x.org\n"))
+    write(project / "content/papers/c.md", paper("Same Title."))
+    write(project / "content/papers/d.md", "no front matter\n")
+    write(project / "content/papers/e.md", paper("Other", extra="topics: [reasonin]\n", body="<script>\n"))
+    proc = run_cli(project, "validate")
+    assert proc.returncode == 1
+    located = [line.split(": ", 1)[0] for line in proc.stderr.splitlines() if line.startswith("content/")]
+    assert located == [
+        "content/papers/a.md:5:7",
+        "content/papers/c.md:2:1",  # the same title as b.md, found though other files have errors
+        "content/papers/d.md:1:1",
+        "content/papers/e.md:5:10",
+        "content/papers/e.md:7:1",
+    ]
+    assert proc.stderr.splitlines()[-1] == "5 error(s), 0 warning(s)"
+    assert run_cli(project, "validate").stderr == proc.stderr
+
+
+def test_clean_content_validates(project: Path) -> None:
+    proc = run_cli(project, "validate", "--strict")
+    assert proc.returncode == 0, proc.stderr
+    assert "content is valid" in proc.stderr

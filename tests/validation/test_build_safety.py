@@ -1,0 +1,38 @@
+"""Nothing is lost, nothing is half-written: failed builds keep docs/ and site/, deleted papers go."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import paper, run_cli, snapshot, write
+
+
+def test_a_failed_mkdocs_build_leaves_docs_site_and_mkdocs_yml_as_they_were(project: Path) -> None:
+    # Valid content (validate passes) that mkdocs --strict refuses: a link to a page that does not exist.
+    write(project / "content/papers/broken-link.md", paper("A Broken Link", body="See [this](missing.md).\n"))
+    assert run_cli(project, "validate", "--strict").returncode == 0
+    before = snapshot(project)
+
+    proc = run_cli(project, "build", "--strict")
+
+    assert proc.returncode == 1
+    assert "mkdocs build --strict failed; site/ is unchanged" in proc.stderr
+    assert "missing.md" in proc.stderr
+    assert snapshot(project) == before
+    leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith("."))
+    assert leftovers == []
+
+
+def test_pages_of_deleted_papers_do_not_linger(project: Path) -> None:
+    assert (project / "docs/papers/qubits.md").is_file()
+    assert (project / "site/papers/qubits/index.html").is_file()
+    (project / "content/papers/qubits.md").unlink()
+
+    proc = run_cli(project, "build", "--strict")
+
+    assert proc.returncode == 0, proc.stderr
+    assert not (project / "docs/papers/qubits.md").exists()
+    assert not (project / "site/papers/qubits").exists()
+    assert "qubits" not in (project / "docs/papers.json").read_text(encoding="utf-8")
+    assert (project / "site/papers/chain-of-thought/index.html").is_file()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
