@@ -93,7 +93,7 @@ def _describe(node: Node) -> str:
     return repr(node.text)
 
 
-def _string(rep: _Reporter, name: str, node: Node, *, allow_empty: bool = False) -> str | None:
+def _string(rep: _Reporter, name: str, node: Node) -> str | None:
     if not isinstance(node, Scalar):
         rep.error(node.pos, f"{name}: expected text, found {_describe(node)}")
         return None
@@ -105,7 +105,7 @@ def _string(rep: _Reporter, name: str, node: Node, *, allow_empty: bool = False)
         )
         return None
     text = node.text.strip()
-    if not text and not allow_empty:
+    if not text:
         rep.error(node.pos, f"{name}: is empty, expected text")
         return None
     return text
@@ -178,24 +178,6 @@ def _texts(rep: _Reporter, name: str, node: Node) -> tuple[str, ...]:
     out = []
     for item in node.items if isinstance(node, Seq) else (node,):
         value = _text(rep, name, item, plain_only=True)
-        if value is not None:
-            out.append(value)
-    return tuple(out)
-
-
-def _strings(rep: _Reporter, name: str, node: Node, *, one_ok: bool = True) -> tuple[str, ...]:
-    """Read a list of strings (or one string, where `one_ok`)."""
-    if isinstance(node, Scalar) and one_ok:
-        if node.plain and node.text == "":
-            return ()
-        one = _string(rep, name, node)
-        return (one,) if one else ()
-    if not isinstance(node, Seq):
-        rep.error(node.pos, f"{name}: expected a list, found {_describe(node)}")
-        return ()
-    out: list[str] = []
-    for item in node.items:
-        value = _string(rep, name, item)
         if value is not None:
             out.append(value)
     return tuple(out)

@@ -74,7 +74,10 @@ _SPACE = "\t\n\f\r "
 # A code span on one line; longer spans are left to the rendered-HTML check.
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # A fenced block (pymdownx.superfences) at the start of a line, to its closing fence or the end.
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*?\n)?? {0,3}\1[`~]*[ \t]*(?:\n|$)", re.MULTILINE | re.DOTALL)
+# Its opening line (which may carry attributes) is kept for the scan.
+_FENCE = re.compile(
+    r"^( {0,3}(`{3,}|~{3,})[^\n]*\n)((?:.*?\n)?? {0,3}\2[`~]*[ \t]*(?:\n|$))", re.MULTILINE | re.DOTALL
+)
 _LINK_DEST = re.compile(r"\]\(")
 _REF_DEF = re.compile(r"\[[^\]\n]*\]:")
 _ATTR_LIST = re.compile(r"\{")
@@ -215,18 +218,22 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
 
 
+def _blank_fence(m: re.Match[str]) -> str:
+    return m.group(1) + re.sub(r"[^\n]", " ", m.group(3))
+
+
 def mask_code(text: str) -> str:
     """Blank out fenced code blocks and one-line code spans (shown literally), keeping offsets.
 
     Code the scan misreads is still caught by the rendered-HTML check.
     """
-    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank_fence, text))
 
 
 def find_hazards(text: str, *, markdown_text: bool = True) -> list[Hazard]:
     """Every construct in `text` that could run script, by offset.
 
-    With `markdown_text`, code spans are skipped (they render literally);
+    With `markdown_text`, code spans and fenced blocks are skipped (they render literally);
     without, `text` is plain text that may land in HTML unescaped, where only
     tags and their attributes matter.
     """

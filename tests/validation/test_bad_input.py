@@ -188,6 +188,7 @@ CASES: dict[str, Case] = {
     "notes-attr-list-href": notes(
         '[a](https://ok.org){: href="javascript:x" }\n', "6:29", "'href' attribute"
     ),
+    "notes-fence-attributes": notes('```{.py onclick="alert(1)"}\nx = 1\n```\n', "6:9", "'onclick='"),
     "notes-code-span-bypass": notes("`x\n<script>alert(1)</script>`\n", "7:1", "raw HTML <script>"),
     "title-onerror": bad(paper(title="'<img src=x onerror=alert(1)>'"), f"{P}:2:20", "title: event handler"),
     "title-markup": bad(paper(title="'<b>bold</b> claims'"), f"{P}:2:9", "would be read as HTML"),
