@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from . import validate
 from .classify import classify
 from .load import Content, read_content
@@ -80,7 +82,9 @@ def check(project: Project, progress: Progress) -> tuple[Content | None, list[Pr
     return content, problems
 
 
-def compute(content: Content, progress: Progress) -> Site:
+def compute(
+    content: Content, progress: Progress, *, site_url: str = "", site_name: str = "Reading list"
+) -> Site:
     """Classify, relate and assemble the site model (pure)."""
     with progress.stage("classify") as line:
         assignments = classify(content.papers, content.taxonomy)
@@ -89,7 +93,37 @@ def compute(content: Content, progress: Progress) -> Site:
     with progress.stage("related") as line:
         related = find_related(content.papers)
         line.detail = f"{len(related)} papers"
-    return Site(content.papers, content.taxonomy, assignments, related, content.pages)
+    return Site(
+        content.papers,
+        content.taxonomy,
+        assignments,
+        related,
+        content.pages,
+        site_url=site_url,
+        site_name=site_name,
+    )
+
+
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """A safe loader that reads MkDocs' own tags (!ENV, !!python/name:…) as null."""
+
+
+_MkDocsConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_MkDocsConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def read_site_settings(mkdocs_text: str) -> tuple[str, str]:
+    """Return mkdocs.yml's `site_url` and `site_name` ("" when unset): feeds and citations need them."""
+    try:
+        config = yaml.load(mkdocs_text, Loader=_MkDocsConfigLoader)  # a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
+        raise BuildError(f"mkdocs.yml:{where}: {exc.problem or 'invalid YAML'}") from None
+    if not isinstance(config, dict):
+        raise BuildError("mkdocs.yml:1:1: expected a mapping of settings")
+    # MkDocs refuses a config without site_name; the fallback only serves a half-written file.
+    return str(config.get("site_url") or ""), str(config.get("site_name") or "Reading list")
 
 
 NAV_BEGIN = "    # BEGIN topics: written by `python -m generator generate` from content/topics.yml"
@@ -122,7 +156,8 @@ def generate(
     content, problems = check(project, progress)
     if content is None or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
-    site = compute(content, progress)
+    site_url, site_name = read_site_settings(project.mkdocs_yml.read_text(encoding="utf-8"))
+    site = compute(content, progress, site_url=site_url, site_name=site_name)
     with progress.stage("render") as line:
         files = render_site(site)
         nav = render_nav(project.mkdocs_yml.read_text(encoding="utf-8"), content.taxonomy)

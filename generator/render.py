@@ -7,6 +7,7 @@ Every listing is sorted by an explicit key so the output is deterministic.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,11 +17,17 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from . import sanitize, text, yamldump
+from . import bibtex, charts, feeds, sanitize, text, yamldump
 from .model import Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 RECENT = 10
+#: Neighbouring topics shown on a topic page.
+NEIGHBOURS = 8
+#: Where the feeds, the bibliography and the charts go in the docs tree.
+FEED_ALL = "feeds/papers.xml"
+BIBLIOGRAPHY = "papers.bib"
+CHARTS = "assets/charts"
 
 LINK_LABELS = {
     "url": "Paper",
@@ -42,6 +49,17 @@ class Site:
     assignments: Mapping[str, Assignment]
     related: Mapping[str, tuple[str, ...]]
     pages: tuple[tuple[str, str], ...] = ()
+    #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
+    site_url: str = ""
+    site_name: str = "Reading list"
+
+    def url(self, path: str) -> str:
+        """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else path
+
+    @cached_property
+    def cite_keys(self) -> dict[str, str]:
+        return bibtex.cite_keys(self.papers)
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:
@@ -175,13 +193,120 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
 def render_paper(site: Site, paper: Paper) -> str:
     related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
     shared = {r.slug: [t for t in site.topics_of(r) if t in site.topics_of(paper)] for r in related}
+    entry = render_paper_bibtex(site, paper)
     return render_template(
         "paper.md.j2",
         meta=paper_meta(site, paper),
         paper=paper,
         related=related,
         shared=shared,
+        bibtex=entry,
+        fence=code_fence(entry),
+        bibliography=BIBLIOGRAPHY,
     )
+
+
+def code_fence(code: str) -> str:
+    """A backtick fence longer than any run of backticks in `code`."""
+    longest = max((len(run) for run in re.findall("`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def render_paper_bibtex(site: Site, paper: Paper) -> str:
+    page = site.url(paper_url(paper.slug))
+    return bibtex.render_entry(paper, site.cite_keys[paper.slug], page_url=page, list_name=site.site_name)
+
+
+def render_bibliography(site: Site) -> str:
+    pages = {p.slug: site.url(paper_url(p.slug)) for p in site.papers}
+    return bibtex.render_bibliography(site.papers, site.cite_keys, page_urls=pages, list_name=site.site_name)
+
+
+def feed_path(topic_id: str | None = None) -> str:
+    """Where a feed goes in the docs tree: the whole list's, or a topic's."""
+    return FEED_ALL if topic_id is None else f"feeds/{topic_id}.xml"
+
+
+def render_feeds(site: Site) -> dict[str, str]:
+    """The Atom feed of the whole list and one per topic, by docs path."""
+
+    def url_of(paper: Paper) -> str:
+        return site.url(paper_url(paper.slug))
+
+    files = {
+        FEED_ALL: feeds.render_feed(
+            site.papers,
+            title=f"{site.site_name}: recently added papers",
+            subtitle=f"The newest of the {len(site.papers)} papers of the list.",
+            feed_url=site.url(FEED_ALL),
+            page_url=site.url(""),
+            author=site.site_name,
+            url_of=url_of,
+            topics_of=site.topics_of,
+        )
+    }
+    for topic in site.taxonomy.topics:
+        files[feed_path(topic.id)] = feeds.render_feed(
+            site.members[topic.id],
+            title=f"{site.site_name}: {topic.title}",
+            subtitle=text.first_sentence(topic.description, 300),
+            feed_url=site.url(feed_path(topic.id)),
+            page_url=site.url(f"topics/{topic.id}/"),
+            author=site.site_name,
+            url_of=url_of,
+            topics_of=site.topics_of,
+        )
+    return files
+
+
+def topics_by_size(site: Site) -> list[Topic]:
+    """Largest topic first, then by id: the order of the home page's table and charts."""
+    return sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id))
+
+
+def _counts(rows: Sequence[tuple[str, int]]) -> str:
+    return "; ".join(f"{label}: {n}" for label, n in rows)
+
+
+def render_charts(site: Site) -> dict[str, str]:
+    """The SVG pictures of the home and topic pages, by docs path."""
+    ranked = topics_by_size(site)
+    sizes = [(t.title, len(site.members[t.id])) for t in ranked]
+    index = {t.id: i for i, t in enumerate(ranked)}
+    shared: dict[tuple[int, int], int] = {}
+    for (a, b), n in site.shared.items():
+        i, j = sorted((index[a], index[b]))
+        shared[(i, j)] = n
+    titles = {t.id: t.title for t in ranked}
+    most = [(f"{titles[a]} and {titles[b]}", n) for (a, b), n in sorted(site.shared.items(), key=_most)[:5]]
+    overlap = f"Most shared: {_counts(most)}." if most else "No paper is in two topics."
+    files = {
+        f"{CHARTS}/topics.svg": charts.bar_chart(
+            sizes, title="Papers per topic", desc=f"Papers in each topic, largest first. {_counts(sizes)}."
+        ),
+        f"{CHARTS}/shared-topics.svg": charts.cooccurrence_chart(
+            sizes,
+            shared,
+            title="Papers shared between topics",
+            desc="For each pair of topics, the number of papers in both; the diagonal is each "
+            f"topic's size. {overlap}",
+        ),
+    }
+    for topic in site.taxonomy.topics:
+        rows = [(topic.title, len(site.members[topic.id]))]
+        rows += [(f"also in {t.title}", n) for t, n in site.neighbours(topic.id)[:NEIGHBOURS]]
+        files[f"{CHARTS}/topic-{topic.id}.svg"] = charts.bar_chart(
+            rows,
+            own=0,
+            title=f"{topic.title}: size and neighbouring topics",
+            desc=f"Papers in {topic.title}, and how many of them are also in each neighbouring topic. "
+            f"{_counts(rows)}.",
+        )
+    return files
+
+
+def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
+    return (-pair[1], pair[0])
 
 
 def render_topic(site: Site, topic: Topic) -> str:
@@ -189,7 +314,9 @@ def render_topic(site: Site, topic: Topic) -> str:
         "topic.md.j2",
         topic=topic,
         papers=site.members[topic.id],
-        neighbours=site.neighbours(topic.id)[:8],
+        neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
+        feed=feed_path(topic.id),
+        chart=f"{CHARTS}/topic-{topic.id}.svg",
     )
 
 
@@ -207,7 +334,10 @@ def render_home(site: Site) -> str:
         "home.md.j2",
         site=site,
         recent=sort_papers(site.papers)[:RECENT],
-        topics=sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id)),
+        topics=topics_by_size(site),
+        feed=FEED_ALL,
+        bibliography=BIBLIOGRAPHY,
+        charts=CHARTS,
         tag_count=len({tag for p in site.papers for tag in p.tags}),
     )
 
@@ -258,4 +388,7 @@ def render_site(site: Site) -> dict[str, str]:
         files[f"topics/{topic.id}.md"] = render_topic(site, topic)
     for name, body in site.pages:
         files[name] = body
+    files.update(render_feeds(site))
+    files[BIBLIOGRAPHY] = render_bibliography(site)
+    files.update(render_charts(site))
     return dict(sorted(files.items()))
