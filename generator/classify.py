@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import Assignment, Paper, Rule, Taxonomy
 
@@ -60,37 +61,53 @@ class Matcher:
                 else:
                     self.by_first.setdefault(words[0], []).append(compiled)
         self.prefixes.sort(key=lambda p: (p[0], p[1].topic))
+        self.stems = [p[0] for p in self.prefixes]
+        # Words repeat from paper to paper: remember which rules each one can start.
+        self.rules_of: dict[str, tuple[tuple[_CompiledRule, ...], tuple[_CompiledRule, ...]]] = {}
 
     def count(self, text: str) -> dict[tuple[str, str], tuple[_CompiledRule, int]]:
         """Count occurrences of every rule in `text`, keyed by (topic, phrase)."""
         tokens = tokenize(text)
         counts = Counter(tokens)
         joined = " " + " ".join(tokens) + " "
+        # A phrase can only occur where its first two words do; most phrases start with
+        # common words, so this saves scanning the text for each of them.
+        pairs = set(pairwise(tokens))
         found: dict[tuple[str, str], tuple[_CompiledRule, int]] = {}
-        for word in counts:
-            for cr in self.by_first.get(word, ()):
-                if len(cr.words) == 1:
-                    n = counts[word]
-                else:
-                    needle = " " + " ".join(cr.words) + " "
-                    n = joined.count(needle)
-                    if cr.prefix and n == 0:
-                        n = joined.count(" " + " ".join(cr.words))
-                if n:
-                    found[(cr.topic, cr.rule.phrase)] = (cr, n)
-        if self.prefixes:
-            stems = [p[0] for p in self.prefixes]
-            for word, n in counts.items():
-                # Every stem that is a prefix of `word` sorts at or before it.
-                i = bisect_left(stems, word[:1])
-                while i < len(stems) and stems[i] <= word:
-                    stem, cr = self.prefixes[i]
-                    if word.startswith(stem):
-                        key = (cr.topic, cr.rule.phrase)
-                        prev = found.get(key)
-                        found[key] = (cr, n + (prev[1] if prev else 0))
-                    i += 1
+        rules_of = self.rules_of
+        for word, n in counts.items():
+            rules = rules_of.get(word)
+            if rules is None:
+                rules = rules_of[word] = (tuple(self.by_first.get(word, ())), self.prefix_rules(word))
+            starting, stemmed = rules
+            for cr in starting:
+                hits = n
+                if len(cr.words) > 1:
+                    if cr.words[:2] not in pairs and not (cr.prefix and len(cr.words) == 2):
+                        continue
+                    needle = " " + " ".join(cr.words)
+                    hits = joined.count(needle + " ")
+                    if cr.prefix and hits == 0:
+                        hits = joined.count(needle)
+                if hits:
+                    found[(cr.topic, cr.rule.phrase)] = (cr, hits)
+            for cr in stemmed:
+                key = (cr.topic, cr.rule.phrase)
+                prev = found.get(key)
+                found[key] = (cr, n + (prev[1] if prev else 0))
         return found
+
+    def prefix_rules(self, word: str) -> tuple[_CompiledRule, ...]:
+        """The one-word prefix rules whose stem starts `word`."""
+        stems, out = self.stems, []
+        # Every stem that is a prefix of `word` sorts at or before it.
+        i = bisect_left(stems, word[:1])
+        while i < len(stems) and stems[i] <= word:
+            stem, cr = self.prefixes[i]
+            if word.startswith(stem):
+                out.append(cr)
+            i += 1
+        return tuple(out)
 
 
 def score(matcher: Matcher, paper: Paper) -> tuple[dict[str, float], list[tuple[str, str]]]:
@@ -144,10 +161,39 @@ def assign(matcher: Matcher, paper: Paper) -> Assignment:
     )
 
 
+#: The taxonomy last classified against, and the assignment of each paper (by slug) with the
+#: paper it was made for.  Validation and the build classify the same papers in one run, and
+#: the build cache hands in the assignments of the previous run (see `Memo`).
+Memo = tuple[Taxonomy, dict[str, tuple[Paper, Assignment]]]
+_memo: Memo | None = None
+
+
 def classify(papers: Sequence[Paper], taxonomy: Taxonomy) -> dict[str, Assignment]:
     """Assign topics to every paper, keyed by slug."""
-    matcher = Matcher(taxonomy)
-    return {p.slug: assign(matcher, p) for p in papers}
+    global _memo
+    if _memo is None or _memo[0] != taxonomy:
+        _memo = (taxonomy, {})
+    known = _memo[1]
+    matcher: Matcher | None = None
+    out: dict[str, Assignment] = {}
+    for paper in papers:
+        hit = known.get(paper.slug)
+        if hit is None or hit[0] != paper:
+            matcher = matcher or Matcher(taxonomy)
+            hit = known[paper.slug] = (paper, assign(matcher, paper))
+        out[paper.slug] = hit[1]
+    return out
+
+
+def memo() -> Memo | None:
+    """The assignments made so far, to keep for the next run."""
+    return _memo
+
+
+def remember(state: Memo | None) -> None:
+    """Start from assignments made earlier; those whose paper or taxonomy differ are redone."""
+    global _memo
+    _memo = state
 
 
 def explain(assignment: Assignment, taxonomy: Taxonomy) -> Iterable[str]:
