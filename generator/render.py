@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -375,6 +375,23 @@ def render_papers_json(site: Site) -> str:
 
 def render_site(site: Site) -> dict[str, str]:
     """Render every file of the docs tree, keyed by its path relative to docs/."""
+    files = render_list_files(site)
+    files.update(render_paper_pages(site, site.papers))
+    return dict(sorted(files.items()))
+
+
+def paper_path(slug: str) -> str:
+    """Where the page of a paper goes in the docs tree."""
+    return f"papers/{slug}.md"
+
+
+def render_paper_pages(site: Site, papers: Iterable[Paper]) -> dict[str, str]:
+    """The pages of `papers` (the build cache asks only for those whose inputs changed)."""
+    return {paper_path(paper.slug): render_paper(site, paper) for paper in papers}
+
+
+def render_list_files(site: Site) -> dict[str, str]:
+    """Every file but the paper pages: those showing the list as a whole, and the curators' pages."""
     files: dict[str, str] = {
         "index.md": render_home(site),
         "papers/index.md": render_all_papers(site),
@@ -382,8 +399,6 @@ def render_site(site: Site) -> dict[str, str]:
         "tags.md": render_tags(),
         "papers.json": render_papers_json(site),
     }
-    for paper in site.papers:
-        files[f"papers/{paper.slug}.md"] = render_paper(site, paper)
     for topic in site.taxonomy.topics:
         files[f"topics/{topic.id}.md"] = render_topic(site, topic)
     for name, body in site.pages:
@@ -391,4 +406,4 @@ def render_site(site: Site) -> dict[str, str]:
     files.update(render_feeds(site))
     files[BIBLIOGRAPHY] = render_bibliography(site)
     files.update(render_charts(site))
-    return dict(sorted(files.items()))
+    return files
