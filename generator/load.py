@@ -560,7 +560,13 @@ def load_pages(pages_dir: Path, root_display: str) -> tuple[tuple[tuple[str, str
     return tuple(pages), problems
 
 
-def read_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:
+#: Reads one paper file, as `load_paper` does: (path, display, topic ids) -> (record, problems).
+PaperReader = Callable[[Path, str, tuple[str, ...]], tuple[Paper | None, list[Problem]]]
+
+
+def read_content(
+    content_dir: Path, display: str | None = None, *, read_paper: PaperReader = load_paper
+) -> tuple[Content | None, list[Problem]]:
     """Read all of content/; return what could be read and every problem.
 
     Unlike `load_content`, the content comes back even when some files have
@@ -602,7 +608,7 @@ def read_content(content_dir: Path, display: str | None = None) -> tuple[Content
             )
         else:
             by_folded[folded] = shown
-        paper, pproblems = load_paper(path, shown, topic_ids)
+        paper, pproblems = read_paper(path, shown, topic_ids)
         problems.extend(pproblems)
         if paper is not None:
             papers.append(paper)
