@@ -406,6 +406,12 @@ def test_import_of_a_broken_dump_writes_nothing(project: Path, cli: CliRunner) -
     assert snapshot(papers) == before
 
 
+def test_import_of_a_missing_dump_fails_with_its_path(project: Path, cli: CliRunner) -> None:
+    proc = cli(project, "import", str(project / "nope.txt"), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{(project / 'nope.txt').as_posix()}:1:1: cannot read dump")
+
+
 # --- The shipped content ---------------------------------------------------------------------------
 
 
