@@ -261,6 +261,9 @@ def read_text(path: Path, rep: _Reporter) -> str | None:
         if path.is_symlink():
             rep.error(Position(1, 1), "file is a symbolic link; content files must be regular files")
             return None
+        if not path.exists():
+            rep.error(Position(1, 1), "file is missing")
+            return None
         if not path.is_file():
             rep.error(Position(1, 1), "not a regular file")
             return None
