@@ -99,6 +99,13 @@ def test_paper_page_shows_title_and_abstract_literally(site: Path, i: int) -> No
     assert page.find("title").text() == f"{title_of(i)} - Computation Reading List"
     description = page.find("meta", name="description").attrs["content"]
     assert description == first_sentence(abstract_of(i), 300)
+    # The sharing metadata, in attributes too.
+    for key in ("og:title", "twitter:title"):
+        el = page.find_all("meta", property=key) or page.find_all("meta", name=key)
+        assert [m.attrs["content"] for m in el] == [title_of(i)], key
+    for key in ("og:description", "twitter:description"):
+        el = page.find_all("meta", property=key) or page.find_all("meta", name=key)
+        assert [m.attrs["content"] for m in el] == [description], key
     # The notes are the curator's Markdown, and are rendered as such.
     assert "<em>notes</em>" in (site / "papers" / SLUGS[i] / "index.html").read_text(encoding="utf-8")
 
