@@ -7,6 +7,11 @@ from pathlib import Path
 from .conftest import paper, run_cli, snapshot, write
 
 
+def aside(root: Path) -> list[str]:
+    """Trees built aside or kept for a swap, which a finished run must not leave behind."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".docs", ".site")))
+
+
 def test_a_failed_mkdocs_build_leaves_docs_site_and_mkdocs_yml_as_they_were(project: Path) -> None:
     # Valid content (validate passes) that mkdocs --strict refuses: a link to a page that does not exist.
     write(project / "content/papers/broken-link.md", paper("A Broken Link", body="See [this](missing.md).\n"))
@@ -19,8 +24,7 @@ def test_a_failed_mkdocs_build_leaves_docs_site_and_mkdocs_yml_as_they_were(proj
     assert "mkdocs build --strict failed; site/ is unchanged" in proc.stderr
     assert "missing.md" in proc.stderr
     assert snapshot(project) == before
-    leftovers = sorted(p.name for p in project.iterdir() if p.name.startswith("."))
-    assert leftovers == []
+    assert aside(project) == []
 
 
 def test_pages_of_deleted_papers_do_not_linger(project: Path) -> None:
@@ -35,4 +39,4 @@ def test_pages_of_deleted_papers_do_not_linger(project: Path) -> None:
     assert not (project / "site/papers/qubits").exists()
     assert "qubits" not in (project / "docs/papers.json").read_text(encoding="utf-8")
     assert (project / "site/papers/chain-of-thought/index.html").is_file()
-    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".")) == []
+    assert aside(project) == []
