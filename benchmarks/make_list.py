@@ -40,20 +40,97 @@ SEED = 1
 TOPIC_BIAS = 0.9
 START = dt.date(2023, 1, 1)
 
-FIRST_NAMES = (
-    "Ada Alan Alonzo Anya Barbara Chen Dana Edsger Emmy Fei Grace Hana Ilya Ines Jun Kai Leslie Lina "
-    "Marta Maryam Noam Omar Priya Quentin Radia Rosa Sanjeev Shafi Tomas Umesh Valeria Wei Xin Yael Zoe"
-).split()
-LAST_NAMES = (
-    "Abadi Bengio Church Dijkstra Erdos Feigenbaum Goldwasser Hopper Ito Jain Knuth Lamport Liskov "
-    "Micali Noether Okafor Perlman Rabin Rivest Sato Shor Tarjan Turing Ullman Valiant Wang Wigderson "
-    "Xu Yao Zhang"
-).split()
-TAGS = (
-    "benchmark survey dataset open-source theory negative-result reproducibility tutorial position-paper "
-    "scaling efficiency interpretability robustness compilers gpu formal-proof lower-bound new-model "
-    "long-context agents"
-).split()
+FIRST_NAMES = [
+    "Ada",
+    "Alan",
+    "Alonzo",
+    "Anya",
+    "Barbara",
+    "Chen",
+    "Dana",
+    "Edsger",
+    "Emmy",
+    "Fei",
+    "Grace",
+    "Hana",
+    "Ilya",
+    "Ines",
+    "Jun",
+    "Kai",
+    "Leslie",
+    "Lina",
+    "Marta",
+    "Maryam",
+    "Noam",
+    "Omar",
+    "Priya",
+    "Quentin",
+    "Radia",
+    "Rosa",
+    "Sanjeev",
+    "Shafi",
+    "Tomas",
+    "Umesh",
+    "Valeria",
+    "Wei",
+    "Xin",
+    "Yael",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Abadi",
+    "Bengio",
+    "Church",
+    "Dijkstra",
+    "Erdos",
+    "Feigenbaum",
+    "Goldwasser",
+    "Hopper",
+    "Ito",
+    "Jain",
+    "Knuth",
+    "Lamport",
+    "Liskov",
+    "Micali",
+    "Noether",
+    "Okafor",
+    "Perlman",
+    "Rabin",
+    "Rivest",
+    "Sato",
+    "Shor",
+    "Tarjan",
+    "Turing",
+    "Ullman",
+    "Valiant",
+    "Wang",
+    "Wigderson",
+    "Xu",
+    "Yao",
+    "Zhang",
+]
+TAGS = [
+    "benchmark",
+    "survey",
+    "dataset",
+    "open-source",
+    "theory",
+    "negative-result",
+    "reproducibility",
+    "tutorial",
+    "position-paper",
+    "scaling",
+    "efficiency",
+    "interpretability",
+    "robustness",
+    "compilers",
+    "gpu",
+    "formal-proof",
+    "lower-bound",
+    "new-model",
+    "long-context",
+    "agents",
+]
 
 
 @dataclass
@@ -147,7 +224,7 @@ def _topics_yaml(taxonomy: Taxonomy, count: int) -> dict[str, object]:
 
 
 def _dump(data: object) -> str:
-    return yaml.dump(  # type: ignore[no-any-return]
+    return yaml.dump(
         data,
         Dumper=yaml.CSafeDumper,
         allow_unicode=True,

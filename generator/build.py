@@ -12,19 +12,24 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from . import validate
+from .cache import CACHE_DIR, Cache, Inputs, scan, with_mkdocs
 from .classify import classify
-from .load import Content, read_content
-from .model import Problem, Taxonomy
-from .progress import Progress
-from .related import find_related
-from .render import Site, render_site
-from .write import WriteReport, recover, swap_dirs, write_file, write_tree
+from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
+from .model import Paper, Problem, Taxonomy
+from .progress import Progress, StageLine
+from .render import Site, paper_path, render_list_files, render_paper_pages
+from .write import WriteReport, recover, survey, swap_dirs, write_file, write_tree
+
+Relate = Callable[[Sequence[Paper]], dict[str, tuple[str, ...]]]
+#: Paper pages rendered between two updates of the progress bar.
+CHUNK = 250
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,16 @@ class BuildError(Exception):
         self.problems = problems or []
 
 
-def check(project: Project, progress: Progress) -> tuple[Content | None, list[Problem]]:
+def check(
+    project: Project, progress: Progress, *, read_paper: PaperReader = load_paper
+) -> tuple[Content | None, list[Problem]]:
     """Load content/ and run every check on it."""
     with progress.stage("load") as line:
         # Read what can be read even when some files are broken, so the checks across
         # papers run too and one run reports every problem.
-        content, problems = read_content(project.content, project.display(project.content))
+        content, problems = read_content(
+            project.content, project.display(project.content), read_paper=_counting(read_paper, project, line)
+        )
         line.detail = f"{len(content.papers) if content else 0} papers, {len(problems)} problems"
     if content is not None:
         with progress.stage("validate") as line:
@@ -82,8 +91,35 @@ def check(project: Project, progress: Progress) -> tuple[Content | None, list[Pr
     return content, problems
 
 
+def _counting(read_paper: PaperReader, project: Project, line: StageLine) -> PaperReader:
+    """`read_paper`, moving the progress bar of `line` along."""
+    papers = project.content / PAPERS_DIR
+    total = sum(1 for _ in papers.iterdir()) if line.progress.live and papers.is_dir() else 0
+    done = 0
+
+    def counted(path: Path, shown: str, topic_ids: tuple[str, ...]) -> tuple[Paper | None, list[Problem]]:
+        nonlocal done
+        done += 1
+        line.tick(done, total)
+        return read_paper(path, shown, topic_ids)
+
+    return counted
+
+
+def _find_related(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+    # Imported here: numpy and scipy take a while to load, and a cached run never needs them.
+    from .related import find_related
+
+    return find_related(papers)
+
+
 def compute(
-    content: Content, progress: Progress, *, site_url: str = "", site_name: str = "Reading list"
+    content: Content,
+    progress: Progress,
+    *,
+    site_url: str = "",
+    site_name: str = "Reading list",
+    relate: Relate = _find_related,
 ) -> Site:
     """Classify, relate and assemble the site model (pure)."""
     with progress.stage("classify") as line:
@@ -91,7 +127,7 @@ def compute(
         placed = sum(1 for a in assignments.values() if a.topics)
         line.detail = f"{placed}/{len(assignments)} papers in {len(content.taxonomy.topics)} topics"
     with progress.stage("related") as line:
-        related = find_related(content.papers)
+        related = relate(content.papers)
         line.detail = f"{len(related)} papers"
     return Site(
         content.papers,
@@ -147,29 +183,117 @@ def _yaml_str(value: str) -> str:
 
 
 def generate(
-    project: Project, progress: Progress, *, strict: bool = False, swap: bool = True
+    project: Project, progress: Progress, *, strict: bool = False, swap: bool = True, cached: bool = True
 ) -> tuple[WriteReport, list[Problem]]:
     """Validate content/ and write the docs tree; raise BuildError on bad content.
 
     Returns what was written and the warnings found (which fail under `strict`).
+    With `cached`, what the last run computed from unchanged inputs is reused
+    (see cache.py); the output is the same either way.
     """
-    content, problems = check(project, progress)
+    cache = Cache(project.root / CACHE_DIR) if cached else None
+    with progress.stage("scan") as line:
+        inputs = scan(project.content, project.mkdocs_yml)
+        recover(project.docs)
+        on_disk = survey(project.docs)
+        line.detail = f"{len(inputs.content)} content files, {len(on_disk)} files in docs/"
+        if cache is not None and cache.up_to_date(inputs, on_disk):
+            line.detail += ": nothing changed since the last run"
+            problems = list(cache.state.problems)
+            if strict and problems:
+                raise BuildError("content has problems; nothing was written", problems)
+            return WriteReport(unchanged=len(on_disk), states=dict(cache.state.outputs)), problems
+    content, problems = check(
+        project, progress, read_paper=cache.paper_reader(inputs) if cache else load_paper
+    )
     if content is None or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
-    site_url, site_name = read_site_settings(project.mkdocs_yml.read_text(encoding="utf-8"))
-    site = compute(content, progress, site_url=site_url, site_name=site_name)
+    mkdocs_text = project.mkdocs_yml.read_text(encoding="utf-8")
+    site_url, site_name = read_site_settings(mkdocs_text)
+    relate: Relate = _find_related
+    if cache is not None:
+        known = cache
+
+        def relate(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
+            return known.related(inputs, papers, _find_related)
+
+    site = compute(content, progress, site_url=site_url, site_name=site_name, relate=relate)
     with progress.stage("render") as line:
-        files = render_site(site)
-        nav = render_nav(project.mkdocs_yml.read_text(encoding="utf-8"), content.taxonomy)
-        line.detail = f"{len(files)} files"
+        nav = render_nav(mkdocs_text, content.taxonomy)
+        files, keys = _render(site, inputs, cache, on_disk, line)
     with progress.stage("write") as line:
-        report = write_tree(files, project.docs, swap=swap)
+        report = write_tree(
+            files,
+            project.docs,
+            swap=swap,
+            keep=keys.kept if keys else (),
+            known=cache.state.outputs if cache else None,
+            on_disk=on_disk,
+            tick=line.tick,
+        )
         if write_file(project.mkdocs_yml, nav):
             report.written.append("../mkdocs.yml")
         line.detail = (
             f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
         )
+    if cache is not None and keys is not None:
+        cache.save(
+            with_mkdocs(inputs, nav.encode("utf-8")),
+            site.papers,
+            report.states,
+            keys.pages,
+            keys.lists,
+            keys.list_files,
+            problems,
+        )
     return report, problems
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The cache keys of what was rendered, and the files of docs/ kept as they were."""
+
+    pages: dict[str, bytes]
+    lists: bytes
+    list_files: tuple[str, ...]
+    kept: frozenset[str]
+
+
+def _render(
+    site: Site, inputs: Inputs, cache: Cache | None, on_disk: dict[str, os.stat_result], line: StageLine
+) -> tuple[dict[str, str], _Keys | None]:
+    """Render the files whose inputs changed since the last run (all of them without a cache)."""
+    if cache is None:
+        files = render_list_files(site)
+        files.update(_render_papers(site, site.papers, line))
+        line.detail = f"{len(files)} files"
+        return files, None
+    catalogue = inputs.catalogue(site.site_url, site.site_name)
+    pages = {
+        paper_path(p.slug): Cache.page_key(
+            catalogue, inputs.paper(f"{p.slug}.md"), site.related.get(p.slug, ())
+        )
+        for p in site.papers
+    }
+    lists = Cache.lists_key(catalogue, site.related)
+    reuse = cache.reuse(pages, lists, on_disk)
+    files = {} if reuse.lists else render_list_files(site)
+    list_files = cache.state.list_files if reuse.lists else tuple(files)
+    # As in render_site, a paper page wins over a list file of the same path.
+    files.update(
+        _render_papers(site, [p for p in site.papers if paper_path(p.slug) not in reuse.pages], line)
+    )
+    kept = reuse.pages | (frozenset(list_files) - files.keys() if reuse.lists else frozenset())
+    line.detail = f"{len(files)} files, {len(kept)} unchanged since the last run"
+    return files, _Keys(pages, lists, list_files, kept)
+
+
+def _render_papers(site: Site, papers: Sequence[Paper], line: StageLine) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for start in range(0, len(papers), CHUNK):
+        line.tick(start, len(papers))
+        files.update(render_paper_pages(site, papers[start : start + CHUNK]))
+    return files
 
 
 def mkdocs_build(project: Project, progress: Progress) -> None:

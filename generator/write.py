@@ -2,7 +2,9 @@
 
 `write_tree` compares the rendered files with what is on disk and touches
 only the files whose bytes differ, so an unchanged re-run writes nothing and
-keeps every mtime.  In "swap" mode the new tree is assembled beside the old
+keeps every mtime.  Given the states of the files as it last wrote them
+(digest, size, mtime), it knows a file whose size and mtime are unchanged
+without reading it.  In "swap" mode the new tree is assembled beside the old
 one (unchanged files are hard-linked, keeping their mtimes) and renamed into
 place, so an interrupted run leaves the previous tree whole.  In "inplace"
 mode (used by `serve`, whose file watcher must keep watching the same
@@ -11,11 +13,25 @@ directory) each file is replaced atomically on its own.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file as written: its content's digest, size and modification time."""
+
+    digest: bytes
+    size: int
+    mtime_ns: int
 
 
 @dataclass
@@ -23,20 +39,28 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
+    #: Every file of the tree after the write, by relative path.
+    states: dict[str, FileState] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
         return bool(self.written or self.deleted)
 
 
-def _existing(dest: Path) -> dict[str, Path]:
-    if not dest.is_dir():
-        return {}
-    out = {}
-    for root, _dirs, files in os.walk(dest):
-        for name in files:
-            path = Path(root) / name
-            out[path.relative_to(dest).as_posix()] = path
+def survey(dest: Path) -> dict[str, os.stat_result]:
+    """Every file below `dest` with its stat, by relative path."""
+    out: dict[str, os.stat_result] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    out[prefix + entry.name] = entry.stat(follow_symlinks=False)
+
+    if dest.is_dir():
+        walk(str(dest), "")
     return out
 
 
@@ -61,17 +85,39 @@ def recover(dest: Path) -> None:
         shutil.rmtree(new)
 
 
-def plan(files: Mapping[str, bytes], dest: Path) -> WriteReport:
-    """Say which files would be written and deleted, without writing."""
-    on_disk = _existing(dest)
+def plan(
+    files: Mapping[str, bytes],
+    dest: Path,
+    *,
+    keep: Collection[str] = (),
+    known: Mapping[str, FileState] | None = None,
+    on_disk: Mapping[str, os.stat_result] | None = None,
+) -> WriteReport:
+    """Say which files would be written and deleted, without writing.
+
+    Files in `keep` are on disk as `known` says and stay as they are.
+    """
+    on_disk = survey(dest) if on_disk is None else on_disk
+    known = known or {}
     report = WriteReport()
     for rel, data in files.items():
-        path = on_disk.get(rel)
-        if path is not None and _same(path, data):
+        st = on_disk.get(rel)
+        state = FileState(digest(data), len(data), st.st_mtime_ns if st else 0)
+        if st is not None and (
+            known.get(rel) == state if st.st_size == len(data) and rel in known else _same(dest / rel, data)
+        ):
             report.unchanged += 1
+            report.states[rel] = FileState(state.digest, st.st_size, st.st_mtime_ns)
         else:
             report.written.append(rel)
-    report.deleted = sorted(set(on_disk) - set(files))
+            report.states[rel] = state
+    for rel in keep:
+        if rel not in files:
+            if rel not in on_disk or rel not in known:
+                raise ValueError(f"{rel}: asked to keep a file that is not on disk as it was written")
+            report.unchanged += 1
+            report.states[rel] = known[rel]
+    report.deleted = sorted(set(on_disk) - set(files) - set(keep))
     return report
 
 
@@ -82,33 +128,57 @@ def _write_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_tree(files: Mapping[str, str | bytes], dest: Path, *, swap: bool = True) -> WriteReport:
-    """Make `dest` hold exactly `files` (relative path -> content)."""
+def write_tree(
+    files: Mapping[str, str | bytes],
+    dest: Path,
+    *,
+    swap: bool = True,
+    keep: Collection[str] = (),
+    known: Mapping[str, FileState] | None = None,
+    on_disk: Mapping[str, os.stat_result] | None = None,
+    tick: Callable[[int, int], None] | None = None,
+) -> WriteReport:
+    """Make `dest` hold exactly `files` (relative path -> content) and the files in `keep`.
+
+    `keep` names files already on disk as `known` (the states of the last write)
+    describes them, which the caller did not render again; `on_disk` is
+    `survey(dest)` if the caller has it; `tick(done, total)` follows the writing.
+    """
     recover(dest)
     encoded = {rel: (d.encode("utf-8") if isinstance(d, str) else d) for rel, d in files.items()}
-    report = plan(encoded, dest)
+    report = plan(encoded, dest, keep=keep, known=known, on_disk=on_disk)
     if not report.changed:
         return report
     if not swap or not dest.exists():
         target = dest if not swap else dest.with_name(f".{dest.name}.new")
-        for rel in report.written:
+        for i, rel in enumerate(report.written):
+            if tick:
+                tick(i, len(report.written))
             _write_file(target / rel, encoded[rel])
         for rel in report.deleted:
             (dest / rel).unlink()
             _prune_empty_dirs((dest / rel).parent, dest)
         if swap:
             target.rename(dest)
-        return report
-    new = dest.with_name(f".{dest.name}.new")
-    written = set(report.written)
-    for rel, data in encoded.items():
-        path = new / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if rel in written:
-            path.write_bytes(data)
-        else:
-            os.link(dest / rel, path)
-    swap_dirs(new, dest)
+    else:
+        new = dest.with_name(f".{dest.name}.new")
+        written = set(report.written)
+        made: set[Path] = set()
+        for i, rel in enumerate(report.states):
+            if tick:
+                tick(i, len(report.states))
+            path = new / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            if rel in written:
+                path.write_bytes(encoded[rel])
+            else:
+                os.link(dest / rel, path)
+        swap_dirs(new, dest)
+    for rel in report.written:
+        st = (dest / rel).stat()
+        report.states[rel] = FileState(report.states[rel].digest, st.st_size, st.st_mtime_ns)
     return report
 
 

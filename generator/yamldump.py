@@ -55,7 +55,7 @@ def _string(text: str) -> str:
         not block_indicator
         and first != " "
         and text[-1] != " "
-        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG
+        and _RESOLVER.resolve(ScalarNode, text, (True, False)) == _STR_TAG  # type: ignore[no-untyped-call]
     )
     return text if plain else "'" + text.replace("'", "''") + "'"
 
@@ -168,6 +168,6 @@ def safe_dump(data: object, width: int) -> str:
     """Return `yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=width,
     default_flow_style=False)`, through libyaml's emitter when it gives the same text."""
     dumper = yaml.CSafeDumper if hasattr(yaml, "CSafeDumper") and _libyaml_safe(data) else yaml.SafeDumper
-    return yaml.dump(  # type: ignore[no-any-return]
+    return yaml.dump(
         data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=width, default_flow_style=False
     )

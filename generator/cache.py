@@ -1,0 +1,325 @@
+"""Remember what the last `generate` did, so the next one redoes only what changed.
+
+The cache lives in .cache/generator/ (git-ignored) and only saves time: delete
+it and the next run is a cold one with the same output.  Every entry is keyed
+by digests of what it was computed from, and all of them by `version()`, a
+digest of the generator's own code and templates and of the libraries whose
+output reaches docs/, so changing any of those starts from scratch.
+
+What is kept, and what each entry depends on:
+
+- the inputs: the digest of every file in content/ and of mkdocs.yml.  When
+  they are all as they were and every file of docs/ is as the last run left it
+  (same size and mtime), there is nothing to do and the run stops there.
+- each paper's record and problems: its bytes, its name and the topic ids.
+- topic assignments: `classify` redoes a paper whose record or the taxonomy changed.
+- related papers: every paper file, whole, since related.py reads titles,
+  abstracts *and notes*; a notes edit computes them again.
+- a paper page: its own file, the "catalogue" (every paper's front matter,
+  every other file of content/, the site settings), and its own related list.
+  Pages never show other papers' notes, so a notes edit renders only that page
+  and those whose related list changed.  A page that starts to show more of
+  other papers (their notes, their related lists) must be added to `page_key`;
+  tests/perf checks that incremental output equals a cold build.
+- the list files (home, topics, feeds, bibliography, charts, papers.json):
+  the catalogue and every related list.
+- the files written: digest, size and mtime of each, so the writer can tell a
+  file is unchanged without reading it, and a file changed by hand gets rewritten.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import re
+import sys
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import classify
+from .load import PAPERS_DIR, PaperReader, load_paper
+from .model import Paper, Problem
+from .write import FileState, digest
+
+CACHE_DIR = Path(".cache") / "generator"
+#: Libraries whose behaviour shows in docs/: templates, YAML, Markdown checks, related papers.
+LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "Markdown", "numpy", "scipy")
+#: The closing line of front matter, as frontmatter.split finds it (never the first line).
+_CLOSING = re.compile(rb"\n---[\r ]*(?:\n|\Z)")
+
+Related = dict[str, tuple[str, ...]]
+#: (file name, display path, topic ids, file digest) -> (record, problems)
+PaperKey = tuple[str, str, tuple[str, ...], bytes]
+PaperEntry = tuple[Paper | None, tuple[Problem, ...]]
+
+
+@functools.cache
+def version(package: Path = Path(__file__).parent) -> bytes:
+    """Digest of the generator's code and templates, the Python and the library versions."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={importlib.metadata.version(name)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{name}=none\n".encode())
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.digest()
+
+
+def front_matter(data: bytes) -> bytes:
+    """The bytes of a content file up to the end of its front matter (all of it if unclosed)."""
+    m = _CLOSING.search(data)
+    return data if m is None else data[: m.end()]
+
+
+def _hash(*parts: object) -> bytes:
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of the input files: content/ by path relative to it, and mkdocs.yml."""
+
+    content: dict[str, bytes]
+    #: The front matter alone of each paper file, by file name: what other pages can show of it.
+    heads: dict[str, bytes]
+    mkdocs_yml: bytes
+
+    @functools.cached_property
+    def key(self) -> bytes:
+        return _hash(version(), sorted(self.content.items()), self.mkdocs_yml)
+
+    def paper(self, name: str) -> bytes | None:
+        return self.content.get(f"{PAPERS_DIR}/{name}")
+
+    def catalogue(self, *settings: object) -> bytes:
+        """Digest of all content but the notes of papers, and of `settings` (mkdocs.yml's)."""
+        prefix = f"{PAPERS_DIR}/"
+        others = sorted((k, v) for k, v in self.content.items() if not k.startswith(prefix))
+        return _hash(version(), others, sorted(self.heads.items()), settings)
+
+    @functools.cached_property
+    def papers(self) -> bytes:
+        """Digest of every paper file, whole."""
+        prefix = f"{PAPERS_DIR}/"
+        return _hash(version(), sorted((k, v) for k, v in self.content.items() if k.startswith(prefix)))
+
+
+def scan(content: Path, mkdocs_yml: Path) -> Inputs:
+    """Read and digest every file below `content`, and `mkdocs_yml`."""
+    files: dict[str, bytes] = {}
+    heads: dict[str, bytes] = {}
+    papers = content / PAPERS_DIR
+    for folder, dirs, names in os.walk(content):
+        dirs.sort()
+        base = Path(folder)
+        for name in sorted(names):
+            path = base / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # the loader reports it
+            files[path.relative_to(content).as_posix()] = digest(data)
+            if base == papers:
+                heads[name] = digest(front_matter(data))
+    try:
+        mkdocs = digest(mkdocs_yml.read_bytes())
+    except OSError:
+        mkdocs = b""
+    return Inputs(files, heads, mkdocs)
+
+
+def intact(known: FileState | None, st: os.stat_result | None) -> bool:
+    """Whether a file on disk still is the one written: same size and modification time."""
+    return (
+        known is not None and st is not None and (known.size, known.mtime_ns) == (st.st_size, st.st_mtime_ns)
+    )
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last successful run left behind (small: read on every run)."""
+
+    version: bytes = b""
+    inputs: bytes = b""
+    #: Every file of docs/ as written, by path relative to docs/.
+    outputs: dict[str, FileState] = field(default_factory=dict)
+    #: The key each paper page was rendered with, by path relative to docs/.
+    pages: dict[str, bytes] = field(default_factory=dict)
+    #: The key the list files were rendered with, and their paths.
+    lists: bytes = b""
+    list_files: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Records:
+    """What was computed from the content (large: read only when the content changed)."""
+
+    version: bytes = b""
+    papers: dict[PaperKey, PaperEntry] = field(default_factory=dict)
+    assignments: classify.Memo | None = None
+    related: tuple[bytes, Related] | None = None
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What of docs/ can stay as it is."""
+
+    pages: frozenset[str]
+    lists: bool
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # missing, damaged or from another version: start afresh
+
+
+def _write(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=5)
+    os.replace(tmp, path)
+
+
+class Cache:
+    """The cache of one project."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        state = _read(folder / "state.pickle")
+        self.state = state if isinstance(state, State) and state.version == version() else State()
+        self._records: Records | None = None
+        self._assigned: dict[str, tuple[Paper, Any]] = {}
+        self._used: dict[PaperKey, PaperEntry] = {}
+        self._changed = False
+
+    @property
+    def records(self) -> Records:
+        if self._records is not None:
+            return self._records
+        found = _read(self.folder / "records.pickle") if self.state.version else None
+        records = found if isinstance(found, Records) and found.version == version() else Records()
+        if records.assignments is not None:
+            taxonomy, assigned = records.assignments
+            self._assigned = dict(assigned)  # classify adds to its own copy
+            classify.remember((taxonomy, dict(assigned)))
+        self._records = records
+        return records
+
+    def up_to_date(self, inputs: Inputs, on_disk: Mapping[str, os.stat_result]) -> bool:
+        """Whether the inputs are those of the last run and docs/ is as that run left it."""
+        outputs = self.state.outputs
+        return (
+            self.state.inputs == inputs.key
+            and on_disk.keys() == outputs.keys()
+            and all(intact(outputs[rel], st) for rel, st in on_disk.items())
+        )
+
+    def paper_reader(self, inputs: Inputs) -> PaperReader:
+        """A `load_paper` that returns the remembered record of a paper file it has read before."""
+        entries = self.records.papers
+
+        def read_paper(
+            path: Path, shown: str, topic_ids: tuple[str, ...]
+        ) -> tuple[Paper | None, list[Problem]]:
+            known = inputs.paper(path.name)
+            key = (path.name, shown, topic_ids, known or b"")
+            hit = entries.get(key) if known else None
+            if hit is None:
+                paper, problems = load_paper(path, shown, topic_ids)
+                hit = (paper, tuple(problems))
+                # Remember it only if the file still holds the bytes scanned: it may have changed since.
+                try:
+                    if known is None or digest(path.read_bytes()) != known:
+                        return paper, problems
+                except OSError:
+                    return paper, problems
+                self._changed = True
+            self._used[key] = hit
+            return hit[0], list(hit[1])
+
+        return read_paper
+
+    def related(
+        self, inputs: Inputs, papers: Sequence[Paper], find: Callable[[Sequence[Paper]], Related]
+    ) -> Related:
+        """The related papers of `papers`, computed by `find` unless some paper file changed."""
+        key = _hash(inputs.papers, [p.slug for p in papers])
+        kept = self.records.related
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        result = find(papers)
+        self.records.related = (key, result)
+        self._changed = True
+        return result
+
+    @staticmethod
+    def page_key(catalogue: bytes, own: bytes | None, related: tuple[str, ...]) -> bytes:
+        """The key of a paper page: see the module's docstring."""
+        return _hash(catalogue, own, related)
+
+    @staticmethod
+    def lists_key(catalogue: bytes, related: Mapping[str, tuple[str, ...]]) -> bytes:
+        return _hash(catalogue, sorted(related.items()))
+
+    def reuse(self, pages: Mapping[str, bytes], lists: bytes, on_disk: Mapping[str, os.stat_result]) -> Reuse:
+        """Which paper pages (by path) and whether the list files can stay as they are on disk."""
+        state = self.state
+        kept = frozenset(
+            rel
+            for rel, key in pages.items()
+            if state.pages.get(rel) == key and intact(state.outputs.get(rel), on_disk.get(rel))
+        )
+        lists_kept = (
+            bool(state.list_files)
+            and state.lists == lists
+            and all(intact(state.outputs.get(rel), on_disk.get(rel)) for rel in state.list_files)
+        )
+        return Reuse(kept, lists_kept)
+
+    def save(
+        self,
+        inputs: Inputs,
+        papers: Sequence[Paper],
+        outputs: dict[str, FileState],
+        pages: dict[str, bytes],
+        lists: bytes,
+        list_files: Collection[str],
+        problems: Sequence[Problem],
+    ) -> None:
+        """Remember this run; call only once docs/ and mkdocs.yml are written in full."""
+        if self._records is not None:
+            memo = classify.memo()
+            made = memo[1] if memo else {}
+            assigned = {p.slug: made[p.slug] for p in papers if p.slug in made}
+            if (
+                self._changed
+                or self._used.keys() != self._records.papers.keys()
+                or assigned.keys() != self._assigned.keys()
+                or any(entry is not self._assigned[slug] for slug, entry in assigned.items())
+            ):
+                self._records.version = version()
+                self._records.papers = self._used
+                self._records.assignments = (memo[0], assigned) if memo else None
+                _write(self.folder / "records.pickle", self._records)
+        self.state = State(
+            version(), inputs.key, outputs, pages, lists, tuple(sorted(list_files)), tuple(problems)
+        )
+        _write(self.folder / "state.pickle", self.state)
+
+
+def with_mkdocs(inputs: Inputs, mkdocs_yml: bytes) -> Inputs:
+    """`inputs` with mkdocs.yml as the run left it (the nav is written by the run)."""
+    return replace(inputs, mkdocs_yml=digest(mkdocs_yml))

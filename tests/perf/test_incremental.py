@@ -1,0 +1,252 @@
+"""Incremental generation gives exactly the output of a cold build, and touches only what changed.
+
+Every `generate` here runs in its own process, as a curator's would, so what
+carries over from one run to the next is only what .cache/generator/ holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import cache
+
+from .conftest import ROOT, Run
+
+#: A file of the output as found on disk: its bytes, its mtime and inode.
+Snapshot = dict[str, tuple[bytes, int, int]]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """docs/ and mkdocs.yml: what `generate` writes."""
+    out: Snapshot = {}
+    paths = [p for p in (root / "docs").rglob("*") if p.is_file()] + [root / "mkdocs.yml"]
+    for path in paths:
+        st = path.stat()
+        out[path.relative_to(root).as_posix()] = (path.read_bytes(), st.st_mtime_ns, st.st_ino)
+    return out
+
+
+def contents(snap: Snapshot) -> dict[str, bytes]:
+    return {rel: data for rel, (data, _, _) in snap.items()}
+
+
+def cold_build(project: Path, dest: Path, run: Run) -> dict[str, bytes]:
+    """Generate a copy of `project`'s inputs from scratch: no docs/, no cache."""
+    dest.mkdir()
+    for name in ("content", "overrides"):
+        shutil.copytree(project / name, dest / name)
+    shutil.copy2(project / "mkdocs.yml", dest / "mkdocs.yml")
+    run(dest, "generate")
+    return contents(snapshot(dest))
+
+
+@pytest.fixture(scope="session")
+def generated(template_project: Path, tmp_path_factory: pytest.TempPathFactory, run: Run) -> Path:
+    """The synthetic project after one generate: docs/ and the cache are in place."""
+    dest = tmp_path_factory.mktemp("generated") / "project"
+    shutil.copytree(template_project, dest)
+    run(dest, "generate")
+    return dest
+
+
+@pytest.fixture
+def warm(generated: Path, tmp_path: Path) -> Path:
+    """A copy of the generated project, mtimes and all, so its cache still describes its docs/."""
+    dest = tmp_path / "warm"
+    shutil.copytree(generated, dest, symlinks=True)
+    return dest
+
+
+def most_related(root: Path) -> str:
+    """The slug of the paper that most other papers list as related."""
+    papers = json.loads((root / "docs" / "papers.json").read_text(encoding="utf-8"))["papers"]
+    counts: dict[str, int] = {}
+    for paper in papers:
+        for slug in paper["related"]:
+            counts[slug] = counts.get(slug, 0) + 1
+    return max(sorted(counts), key=counts.__getitem__)
+
+
+def paper_file(root: Path, slug: str) -> Path:
+    return root / "content" / "papers" / f"{slug}.md"
+
+
+def edit_notes(root: Path) -> str:
+    """Add notes to a much-related paper, with words of another paper so related lists move."""
+    slug = most_related(root)
+    other = sorted((root / "content" / "papers").iterdir())[3].read_text(encoding="utf-8")
+    words = re.search(r"^title: (.*)$", other, re.MULTILINE)
+    assert words is not None
+    with paper_file(root, slug).open("a", encoding="utf-8") as f:
+        f.write(f"\nCompare with {words.group(1)}: the same kernels, benchmarks and proofs.\n")
+    return slug
+
+
+def edit_title(root: Path) -> None:
+    path = paper_file(root, most_related(root))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: .*$", "title: A Wholly New Title", text, count=1, flags=re.M), "utf-8")
+
+
+def edit_abstract(root: Path) -> None:
+    path = paper_file(root, most_related(root))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("abstract: ", "abstract: Quantum circuits for theorem proving. ", 1), "utf-8"
+    )
+
+
+def add_paper(root: Path) -> None:
+    source = sorted((root / "content" / "papers").iterdir())[7].read_text(encoding="utf-8")
+    meta = yaml.safe_load(source.split("---\n")[1])
+    fields = {"title": "An Entirely Added Paper", "added": "2026-01-02", "abstract": meta["abstract"]}
+    text = "---\n" + yaml.safe_dump(fields, sort_keys=False, width=100) + "---\n"
+    (root / "content" / "papers" / "an-entirely-added-paper.md").write_text(text, "utf-8")
+
+
+def delete_paper(root: Path) -> None:
+    paper_file(root, most_related(root)).unlink()
+
+
+def edit_taxonomy(root: Path) -> None:
+    path = root / "content" / "topics.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("threshold: 4", "threshold: 6", 1), "utf-8")
+
+
+def edit_page(root: Path) -> None:
+    with (root / "content" / "pages" / "about.md").open("a", encoding="utf-8") as f:
+        f.write("\nOne more sentence about this list.\n")
+
+
+def edit_site_name(root: Path) -> None:
+    path = root / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^site_name: .*$", "site_name: Renamed List", text, count=1, flags=re.M), "utf-8")
+
+
+def edit_docs_by_hand(root: Path) -> None:
+    page = root / "docs" / "papers" / f"{most_related(root)}.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nscribbled\n", "utf-8")
+    (root / "docs" / "stray.md").write_text("# not generated\n", "utf-8")
+
+
+def damage_cache(root: Path) -> None:
+    for name in ("state.pickle", "records.pickle"):
+        (root / cache.CACHE_DIR / name).write_bytes(b"not a pickle")
+    edit_notes(root)
+
+
+EDITS: dict[str, Callable[[Path], object]] = {
+    "notes": edit_notes,
+    "title": edit_title,
+    "abstract": edit_abstract,
+    "add paper": add_paper,
+    "delete paper": delete_paper,
+    "taxonomy": edit_taxonomy,
+    "page": edit_page,
+    "site name": edit_site_name,
+    "docs edited by hand": edit_docs_by_hand,
+    "damaged cache": damage_cache,
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_incremental_output_equals_cold_build(
+    edit: Callable[[Path], object], warm: Path, tmp_path: Path, run: Run
+) -> None:
+    before = contents(snapshot(warm))
+    edit(warm)
+    run(warm, "generate")
+    after = contents(snapshot(warm))
+    assert after == cold_build(warm, tmp_path / "cold", run)
+    if edit is edit_docs_by_hand:
+        assert after == before  # put back as generated, the stray file removed
+    else:
+        assert after != before, "the edit should change the output, or this test shows nothing"
+
+
+def test_unchanged_rerun_writes_nothing(warm: Path, run: Run) -> None:
+    before = snapshot(warm)
+    proc = run(warm, "generate")
+    assert snapshot(warm) == before  # bytes, mtimes and inodes
+    assert "nothing changed since the last run" in proc.stderr
+    assert "render" not in proc.stderr  # it stopped after the scan
+
+
+def test_notes_edit_rewrites_only_the_files_that_change(warm: Path, run: Run) -> None:
+    before = snapshot(warm)
+    slug = edit_notes(warm)
+    proc = run(warm, "generate")
+    after = snapshot(warm)
+    assert after.keys() == before.keys()
+    changed = {rel for rel in after if after[rel][0] != before[rel][0]}
+    touched = {rel for rel in after if after[rel][1:] != before[rel][1:]}
+    assert touched == changed
+    assert f"docs/papers/{slug}.md" in changed
+    # The page, pages whose related lists moved, and the lists that show related papers.
+    assert len(changed) < len(after) / 4, sorted(changed)
+    assert f"write: {len(changed)} written, 0 deleted" in proc.stderr
+
+
+def test_a_change_of_generator_code_invalidates_the_cache(warm: Path, tmp_path: Path, run: Run) -> None:
+    """A changed template changes every page it renders, though no content changed."""
+    package = tmp_path / "code"
+    shutil.copytree(ROOT / "generator", package / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    template = package / "generator" / "templates" / "paper.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nChanged template.\n", "utf-8")
+    assert cache.version(package / "generator") != cache.version(ROOT / "generator")
+
+    def run_copy(root: Path, *args: str) -> None:
+        env = dict(os.environ, SOURCE_DATE_EPOCH="0", PYTHONPATH=str(package))
+        subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(root), *args],
+            cwd=package,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+    run_copy(warm, "generate")
+    after = contents(snapshot(warm))
+    assert after[f"docs/papers/{most_related(warm)}.md"].endswith(b"Changed template.\n")
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for name in ("content", "overrides"):
+        shutil.copytree(warm / name, cold / name)
+    shutil.copy2(warm / "mkdocs.yml", cold / "mkdocs.yml")
+    run_copy(cold, "generate")
+    assert after == contents(snapshot(cold))
+
+
+def test_state_of_another_version_is_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "state.pickle").write_bytes(pickle.dumps(cache.State(version=b"another", inputs=b"x")))
+    assert cache.Cache(folder).state == cache.State()
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        (b"---\ntitle: x\n---\nnotes\n", b"---\ntitle: x\n---\n"),
+        (b"---\ntitle: x\n--- \r\nnotes", b"---\ntitle: x\n--- \r\n"),
+        (b"---\ntitle: x\n---", b"---\ntitle: x\n---"),
+        (b"---\ntitle: x\nnotes without end\n", b"---\ntitle: x\nnotes without end\n"),
+        (b"---\n---\n", b"---\n---\n"),
+        (b"---\ntitle: a---b\n----\n---\nnotes\n---\n", b"---\ntitle: a---b\n----\n---\n"),
+    ],
+)
+def test_front_matter_bytes_end_where_the_loader_ends_them(text: bytes, head: bytes) -> None:
+    assert cache.front_matter(text) == head
