@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ABSTRACT, paper, run_cli, write
+from .conftest import ABSTRACT, paper, run_cli, run_main, write
 
 
 def papers_of(root: Path) -> set[str]:
@@ -70,7 +70,7 @@ def test_new_quotes_what_yaml_would_misread(project: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = (project / "content/papers/no.md").read_text(encoding="utf-8")
     assert "title: 'no'\n" in text and "arxiv: '2401.10100'\n" in text and "- 'yes'\n" in text
-    assert run_cli(project, "validate").returncode == 0
+    assert run_main(project, "validate").status == 0
 
 
 DUPLICATES = {
@@ -95,10 +95,10 @@ def test_new_refuses_a_paper_already_in_the_list(project: Path, case: str) -> No
     if case == "same slug":
         args = [args[0], "--slug", "qubits"]
     before = papers_of(project)
-    proc = run_cli(project, "new", *args, "--abstract", ABSTRACT)
-    assert proc.returncode == 1
-    assert message in proc.stderr, proc.stderr
-    assert "nothing was written" in proc.stderr
+    result = run_main(project, "new", *args, "--abstract", ABSTRACT)
+    assert result.status == 1
+    assert message in result.stderr, result.stderr
+    assert "nothing was written" in result.stderr
     assert papers_of(project) == before
 
 
@@ -113,9 +113,9 @@ def test_new_refuses_a_paper_already_in_the_list(project: Path, case: str) -> No
 )
 def test_new_writes_nothing_that_would_not_validate(project: Path, args: list[str], message: str) -> None:
     before = papers_of(project)
-    proc = run_cli(project, "new", "Fine Title", "--abstract", ABSTRACT, *args)
-    assert proc.returncode == 1
-    assert any(line.startswith(message) for line in proc.stderr.splitlines()), proc.stderr
+    result = run_main(project, "new", "Fine Title", "--abstract", ABSTRACT, *args)
+    assert result.status == 1
+    assert any(line.startswith(message) for line in result.stderr.splitlines()), result.stderr
     assert papers_of(project) == before
 
 
