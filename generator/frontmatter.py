@@ -117,7 +117,12 @@ def parse_mapping(text: str, line_offset: int = 0) -> tuple[Map, list[tuple[str,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
+        context = f" ({exc.context})" if exc.context else ""
+        where = exc.context_mark
+        if exc.context and where is not None and mark is not None and where.line != mark.line:
+            # An unclosed bracket or quote is found where the file ends; say where it opened.
+            start = _pos(where, line_offset)
+            context = f" ({exc.context} that starts on line {start.line}, column {start.col})"
         raise FrontMatterError(
             f"front matter: YAML syntax error: {problem}{context}", _pos(mark, line_offset)
         ) from None
