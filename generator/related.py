@@ -24,7 +24,7 @@ cannot reorder equal scores.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -85,24 +85,43 @@ def _is_word(term: str) -> bool:
     return len(term) > 1 and not term.isdigit() and term not in STOP_WORDS
 
 
+# Every byte but ASCII lowercase letters and digits becomes a space.
+_ASCII_WORDS = bytes(b if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+
+
+def words(text: str) -> list[str]:
+    """`classify.tokenize(text)`, five times faster on ASCII text.
+
+    On ASCII, ``[^\\W_]+`` matches exactly the runs of ``[a-z0-9]`` of the
+    lowercased text, which bytes.translate and split find without the regex
+    engine; other text goes through `tokenize` itself.
+    """
+    lower = text.lower()
+    if lower.isascii():
+        return lower.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    return tokenize(text)
+
+
 def count_terms(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, list[str]]:
     """Return the weighted term counts (papers × terms) and the terms, in first-seen order."""
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # a new term gets the next column
-    indptr = [0]
+    column = vocabulary.__getitem__
     indices: list[int] = []
-    counts: list[int] = []
-    for paper in papers:
-        terms = Counter(tokenize(paper.title) * TITLE_WEIGHT + tokenize(paper.abstract))
+    lengths = np.zeros(len(papers), dtype=np.int64)
+    for i, paper in enumerate(papers):
+        before = len(indices)
+        indices.extend(map(column, words(paper.title) * TITLE_WEIGHT))
+        indices.extend(map(column, words(paper.abstract)))
         if paper.notes:
-            terms.update(tokenize(paper.notes))
-        indices.extend(map(vocabulary.__getitem__, terms))
-        counts.extend(terms.values())
-        indptr.append(len(indices))
+            indices.extend(map(column, words(paper.notes)))
+        lengths[i] = len(indices) - before
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    ones = np.ones(len(indices))
     matrix = sp.csr_matrix(
-        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-        shape=(len(papers), len(vocabulary)),
+        (ones, np.asarray(indices, dtype=np.int32), indptr), shape=(len(papers), len(vocabulary))
     )
+    matrix.sum_duplicates()  # one entry per (paper, term), holding the count
     return matrix, list(vocabulary)
 
 
@@ -135,20 +154,23 @@ def _best(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Keep the `count` best entries of each row, by rounded score desc then column.
 
-    Returns them ordered by row, then rank.  A histogram of the scores finds
-    the bin of each row's `count`-th best, so only the entries from the bin
-    below it up are rounded and sorted.  Rounding moves a score by far less
-    than a bin, so every entry that could tie with the last one kept is among
-    them, and ties are settled by column, not by chance.
+    `rows` are int32 row numbers below `nrows`.  Returns the entries kept,
+    ordered by row, then rank.  A histogram of the scores finds the bin of
+    each row's `count`-th best, so only the entries from the bin below it up
+    are rounded and sorted.  Rounding moves a score by far less than a bin, so
+    every entry that could tie with the last one kept is among them, and ties
+    are settled by column, not by chance.
     """
     # Scores are cosines, in [0, 1 + float noise], so the bins are 0 … _BINS.
-    bins = (scores * _BINS).astype(np.intp)
     width = _BINS + 1
-    hist = np.bincount(rows * width + bins, minlength=nrows * width).reshape(nrows, width)
+    key = (scores * _BINS).astype(np.int32)
+    key += rows * width
+    hist = np.bincount(key, minlength=nrows * width).reshape(nrows, width)
     reached = np.cumsum(hist[:, ::-1], axis=1) >= count
-    lowest = np.where(reached.any(axis=1), width - 2 - reached.argmax(axis=1), 0)
-    near = bins >= lowest[rows]
-    rows, cols, scores = rows[near], cols[near], np.round(scores[near], DECIMALS)
+    lowest = np.where(reached.any(axis=1), width - 2 - reached.argmax(axis=1), 0).astype(np.int32)
+    lowest += np.arange(nrows, dtype=np.int32) * width
+    near = np.flatnonzero(key >= lowest[rows])
+    rows, cols, scores = rows.take(near), cols.take(near), np.round(scores.take(near), DECIMALS)
     order = np.lexsort((cols, -scores, rows))
     rows, cols, scores = rows[order], cols[order], scores[order]
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
@@ -159,9 +181,14 @@ def _best(
 def _pair_dots(left: np.ndarray, matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Dot products of `left[rows[i]]` (dense rows) with `matrix[cols[i]]` (sparse rows)."""
     right = matrix[cols]
-    owner = np.repeat(np.arange(len(cols)), np.diff(right.indptr))
-    products = right.data * left[rows[owner], right.indices]
-    return np.bincount(owner, products, minlength=len(cols))
+    lengths = np.diff(right.indptr)
+    at = np.repeat(rows.astype(np.int64) * left.shape[1], lengths) + right.indices
+    products = right.data * left.ravel().take(at)
+    if len(products) == 0:
+        return np.zeros(len(cols))
+    sums = np.add.reduceat(products, np.minimum(right.indptr[:-1], len(products) - 1))
+    sums[lengths == 0] = 0.0  # reduceat gives a value, not 0, for an empty run
+    return sums
 
 
 def find_related(papers: Sequence[Paper], k: int = K) -> dict[str, tuple[str, ...]]:
@@ -186,8 +213,8 @@ def find_related(papers: Sequence[Paper], k: int = K) -> dict[str, tuple[str, ..
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         block = partial[start:stop] @ partial_t
-        rows = np.repeat(np.arange(stop - start), np.diff(block.indptr))
-        cols, scores = block.indices.astype(np.intp), block.data
+        rows = np.repeat(np.arange(stop - start, dtype=np.int32), np.diff(block.indptr))
+        cols, scores = block.indices, block.data
         # One more than needed, so that dropping the paper itself leaves enough.
         rows, cols, scores = _best(rows, cols, scores, stop - start, max(k, CANDIDATES) + 1)
         other = cols != rows + start

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import related
+from generator.classify import tokenize
 from generator.load import load_content
 from generator.model import Paper
 from generator.related import find_related, weigh
@@ -222,3 +226,24 @@ def test_shipped_list_every_paper_has_five(shipped: tuple[Paper, ...]) -> None:
 )
 def test_shipped_list_obvious_pairs(shipped: tuple[Paper, ...], slug: str, neighbour: str) -> None:
     assert find_related(shipped)[slug][0] == neighbour
+
+
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+    | st.text(alphabet="aZ09 -_.,é\u212a\n", max_size=60)
+)
+def test_words_are_the_classifier_tokens(text: str) -> None:
+    assert related.words(text) == tokenize(text)
+
+
+def test_pair_dots_match_dense_products() -> None:
+    rng = np.random.default_rng(4)
+    dense = rng.random((12, 7)) * (rng.random((12, 7)) < 0.4)
+    dense[3] = 0.0  # a row without terms
+    matrix = sp.csr_matrix(dense)
+    left = rng.random((4, 7))
+    rows = np.array([0, 0, 1, 2, 3, 3], dtype=np.int32)
+    cols = np.array([3, 5, 11, 0, 3, 11], dtype=np.int32)
+    expected = [left[r] @ dense[c] for r, c in zip(rows, cols, strict=True)]
+    assert np.allclose(related._pair_dots(left, matrix, rows, cols), expected, rtol=0, atol=1e-15)
+    assert related._pair_dots(left, sp.csr_matrix((12, 7)), rows, cols).tolist() == [0.0] * 6
