@@ -35,21 +35,21 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-def copy_project(dest: Path, content: Path | None = None) -> Path:
-    """Copy what a build reads (content/, mkdocs.yml, overrides/) into `dest`; return `dest`."""
+def copy_project(dest: Path, content: Path | None = None, repo: Path = REPO) -> Path:
+    """Copy what a build reads (content/, mkdocs.yml, overrides/ of `repo`) into `dest`; return `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(content or REPO / "content", dest / "content")
-    shutil.copytree(REPO / "overrides", dest / "overrides")
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(content or repo / "content", dest / "content")
+    shutil.copytree(repo / "overrides", dest / "overrides")
+    shutil.copy2(repo / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
 
 
-def build_site(root: Path) -> Path:
-    """Run `python -m generator --root ROOT build` and return the built site/ folder."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+def build_site(root: Path, repo: Path = REPO) -> Path:
+    """Run `python -m generator --root ROOT build` with `repo`'s generator; return the site/ folder."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0", PYTHONPATH=str(repo))
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), "--quiet", "build"],
-        cwd=REPO,
+        cwd=repo,
         env=env,
         capture_output=True,
         text=True,
