@@ -12,6 +12,7 @@ from pathlib import Path
 from . import importer, scaffold
 from .build import BuildError, Project, build, check, compute, generate
 from .classify import explain
+from .frontmatter import FrontMatterError
 from .model import Problem
 from .progress import Progress
 from .write import write_file
@@ -75,17 +76,24 @@ def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -
         line.detail = f"{len(entries)} papers"
     papers_dir = project.content / "papers"
     added = dt.date.fromisoformat(args.added) if args.added else _today()
+    ledger_path = project.root / importer.LEDGER
+    ledger: dict[str, str] = {}
+    if ledger_path.exists():
+        try:
+            ledger = importer.read_ledger(ledger_path.read_text(encoding="utf-8"))
+        except FrontMatterError as exc:
+            problems.append(Problem(importer.LEDGER, exc.pos.line, exc.pos.col, exc.message))
     with progress.stage("plan") as line:
-        writes, report, more = importer.plan_import(entries, papers_dir, dump.name, added)
+        writes, report, more = importer.plan_import(entries, papers_dir, dump.name, added, ledger)
         problems += more
+        writes[ledger_path] = importer.render_ledger(ledger)
         line.detail = report.summary()
     if _print_problems(problems, strict=False):
         print("nothing was written", file=sys.stderr)
         return 1
     with progress.stage("write") as line:
-        for path, data in sorted(writes.items()):
-            write_file(path, data)
-        line.detail = f"{len(writes)} files"
+        written = sum(write_file(path, data) for path, data in sorted(writes.items()))
+        line.detail = f"{written} files"
     print(report.summary())
     return 0
 

@@ -49,12 +49,37 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"kept {len(self.kept)} (curator edits left as they are)"
         )
+        if self.removed:
+            text += f", skipped {len(self.removed)} (deleted by a curator; see {LEDGER})"
+        return text
+
+
+#: Every paper the importer has added, by title key, so that a paper a curator
+#: deleted is not added back by the next import.
+LEDGER = "content/imported.yml"
+_LEDGER_HEADER = (
+    "# Written by `python -m generator import`: every paper it has added (title key: slug),\n"
+    "# so that a paper a curator deleted is not imported again. Delete a line to let the\n"
+    "# importer add that paper back.\n"
+)
+
+
+def read_ledger(text: str) -> dict[str, str]:
+    """Parse the ledger: title key -> slug it was imported as."""
+    mapping, _duplicates = fm.parse_mapping(text)
+    return {k.text: v.text for k, v in mapping.entries if isinstance(v, fm.Scalar)}
+
+
+def render_ledger(ledger: dict[str, str]) -> str:
+    lines = "".join(f"{key}: {slug}\n" for key, slug in sorted(ledger.items(), key=lambda kv: (kv[1], kv[0])))
+    return _LEDGER_HEADER + lines
 
 
 def parse_dump(text: str, display: str) -> tuple[list[DumpEntry], list[Problem]]:
@@ -300,9 +325,18 @@ def _replace_managed(text: str, doc: fm.Document, new: dict[str, object], import
 
 
 def plan_import(
-    entries: Iterable[DumpEntry], papers_dir: Path, source: str, added: dt.date
+    entries: Iterable[DumpEntry],
+    papers_dir: Path,
+    source: str,
+    added: dt.date,
+    ledger: dict[str, str] | None = None,
 ) -> tuple[dict[Path, str], ImportReport, list[Problem]]:
-    """Work out which files to write; nothing touches the disk here but reads."""
+    """Work out which files to write; nothing touches the disk here but reads.
+
+    `ledger` (title key -> slug) lists the papers imported before; it is updated
+    in place with the papers of this dump.
+    """
+    ledger = {} if ledger is None else ledger
     problems: list[Problem] = []
     existing: dict[str, _Existing] = {}
     by_key: dict[str, str] = {}
@@ -333,6 +367,10 @@ def plan_import(
         # Match by title (or the title first imported, for a paper a curator retitled), never by
         # slug alone: two different titles can share a slug, and the second must not overwrite the first.
         match = by_key.get(title_key(entry.title)) or by_key.get(f"#{_key_hash(entry.title)}")
+        key = _key_hash(entry.title)
+        if match is None and key in ledger:
+            report.removed.append(ledger[key])
+            continue
         if match is None:
             base, n = slug, 2
             while slug in taken:
@@ -341,6 +379,7 @@ def plan_import(
             path = papers_dir / f"{slug}.md"
             writes[path] = render_new(values, added, source)
             by_key[title_key(entry.title)] = slug
+            ledger[key] = slug
             report.added.append(slug)
             continue
         old = existing.get(match)
@@ -349,6 +388,7 @@ def plan_import(
                 Problem(source, entry.line, 1, f"title {entry.title[:60]!r} appears twice in the dump")
             )
             continue
+        ledger.setdefault(key, match)
         imported_node = old.doc.meta.get("imported")
         recorded = imported_node.get("digest") if isinstance(imported_node, fm.Map) else None
         current = _current_managed(old.doc)

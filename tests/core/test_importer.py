@@ -394,6 +394,24 @@ def test_a_curator_retitled_paper_is_kept_not_added_again(project: Path, cli: Cl
     assert snapshot(papers) == before
 
 
+def test_a_paper_a_curator_deleted_is_not_imported_again(project: Path, cli: CliRunner) -> None:
+    papers = project / "content" / "papers"
+    ledger = project / "content" / "imported.yml"
+    assert f": {UNTOUCHED}\n" in ledger.read_text(encoding="utf-8")
+    (papers / f"{UNTOUCHED}.md").unlink()
+    before = snapshot(papers), ledger.read_bytes()
+    proc = cli(project, "import", str(SEED))
+    assert counts(proc.stdout) == (0, 0, SEED_PAPERS - 1, 0)
+    assert "skipped 1 (deleted by a curator" in proc.stdout
+    assert (snapshot(papers), ledger.read_bytes()) == before
+    # Deleting its ledger line lets the importer add it back.
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text("".join(ln for ln in text.splitlines(True) if not ln.endswith(f": {UNTOUCHED}\n")))
+    proc = cli(project, "import", str(SEED))
+    assert counts(proc.stdout) == (1, 0, SEED_PAPERS - 1, 0)
+    assert (papers / f"{UNTOUCHED}.md").exists()
+
+
 def test_import_of_a_broken_dump_writes_nothing(project: Path, cli: CliRunner) -> None:
     papers = project / "content" / "papers"
     before = snapshot(papers)
