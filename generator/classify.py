@@ -20,7 +20,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .model import Assignment, Paper, Rule, Taxonomy
 
@@ -40,6 +39,18 @@ class _CompiledRule:
     rule: Rule
     words: tuple[str, ...]
     prefix: bool
+
+
+@dataclass(frozen=True)
+class _WordRules:
+    """The rules a word takes part in: as the first word of a phrase, or matching a stem."""
+
+    single: tuple[_CompiledRule, ...]
+    #: Phrases of several words, by their second word, with the text to look for.
+    by_second: dict[str, tuple[tuple[_CompiledRule, str], ...]]
+    #: Two-word phrases whose second word is a stem ("reasoning trace*").
+    loose: tuple[tuple[_CompiledRule, str], ...]
+    stemmed: tuple[_CompiledRule, ...]
 
 
 class Matcher:
@@ -62,40 +73,61 @@ class Matcher:
                     self.by_first.setdefault(words[0], []).append(compiled)
         self.prefixes.sort(key=lambda p: (p[0], p[1].topic))
         self.stems = [p[0] for p in self.prefixes]
-        # Words repeat from paper to paper: remember which rules each one can start.
-        self.rules_of: dict[str, tuple[tuple[_CompiledRule, ...], tuple[_CompiledRule, ...]]] = {}
+        # Words repeat from paper to paper: remember the rules each one takes part in, and
+        # which words take part in none (most of them), to skip those with one set difference.
+        self.rules_of: dict[str, _WordRules] = {}
+        self.inert: set[str] = set()
 
     def count(self, text: str) -> dict[tuple[str, str], tuple[_CompiledRule, int]]:
         """Count occurrences of every rule in `text`, keyed by (topic, phrase)."""
         tokens = tokenize(text)
         counts = Counter(tokens)
-        joined = " " + " ".join(tokens) + " "
-        # A phrase can only occur where its first two words do; most phrases start with
-        # common words, so this saves scanning the text for each of them.
-        pairs = set(pairwise(tokens))
+        joined = ""
         found: dict[tuple[str, str], tuple[_CompiledRule, int]] = {}
-        rules_of = self.rules_of
-        for word, n in counts.items():
-            rules = rules_of.get(word)
+        # Any order will do: occurrences are summed and `score` sorts what was found.
+        for word in counts.keys() - self.inert:
+            rules = self.rules_of.get(word) or self._rules(word)
             if rules is None:
-                rules = rules_of[word] = (tuple(self.by_first.get(word, ())), self.prefix_rules(word))
-            starting, stemmed = rules
-            for cr in starting:
-                hits = n
-                if len(cr.words) > 1:
-                    if cr.words[:2] not in pairs and not (cr.prefix and len(cr.words) == 2):
-                        continue
-                    needle = " " + " ".join(cr.words)
+                continue
+            n = counts[word]
+            for cr in rules.single:
+                found[(cr.topic, cr.rule.phrase)] = (cr, n)
+            if rules.by_second or rules.loose:
+                joined = joined or " " + " ".join(tokens) + " "
+                # A phrase whose second word is missing cannot occur (only the last word of
+                # a `*` phrase is a stem): most phrases start with a common word.
+                seconds = rules.by_second.keys() & counts.keys()
+                for cr, needle in [p for s in seconds for p in rules.by_second[s]] + list(rules.loose):
                     hits = joined.count(needle + " ")
                     if cr.prefix and hits == 0:
                         hits = joined.count(needle)
-                if hits:
-                    found[(cr.topic, cr.rule.phrase)] = (cr, hits)
-            for cr in stemmed:
+                    if hits:
+                        found[(cr.topic, cr.rule.phrase)] = (cr, hits)
+            for cr in rules.stemmed:
                 key = (cr.topic, cr.rule.phrase)
                 prev = found.get(key)
                 found[key] = (cr, n + (prev[1] if prev else 0))
         return found
+
+    def _rules(self, word: str) -> _WordRules | None:
+        single: list[_CompiledRule] = []
+        by_second: dict[str, list[tuple[_CompiledRule, str]]] = {}
+        loose: list[tuple[_CompiledRule, str]] = []
+        for cr in self.by_first.get(word, ()):
+            if len(cr.words) == 1:
+                single.append(cr)
+            elif cr.prefix and len(cr.words) == 2:
+                loose.append((cr, " " + " ".join(cr.words)))
+            else:
+                by_second.setdefault(cr.words[1], []).append((cr, " " + " ".join(cr.words)))
+        stemmed = self.prefix_rules(word)
+        if not (single or by_second or loose or stemmed):
+            self.inert.add(word)
+            return None
+        rules = self.rules_of[word] = _WordRules(
+            tuple(single), {k: tuple(v) for k, v in by_second.items()}, tuple(loose), stemmed
+        )
+        return rules
 
     def prefix_rules(self, word: str) -> tuple[_CompiledRule, ...]:
         """The one-word prefix rules whose stem starts `word`."""
