@@ -85,8 +85,13 @@ class Site:
                     counts[(a, b)] = counts.get((a, b), 0) + 1
         return counts
 
+    @cached_property
+    def topics_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in reversed(self.taxonomy.topics)}  # the first of an id wins, as in get()
+
     def topics_of(self, paper: Paper) -> tuple[Topic, ...]:
-        return tuple(t for tid in self.assignments[paper.slug].topics if (t := self.taxonomy.get(tid)))
+        by_id = self.topics_by_id
+        return tuple(by_id[tid] for tid in self.assignments[paper.slug].topics if tid in by_id)
 
     def neighbours(self, topic_id: str) -> list[tuple[Topic, int]]:
         """Topics sharing papers with `topic_id`, most shared first."""
@@ -192,7 +197,8 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
 
 def render_paper(site: Site, paper: Paper) -> str:
     related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
-    shared = {r.slug: [t for t in site.topics_of(r) if t in site.topics_of(paper)] for r in related}
+    own = site.topics_of(paper)
+    shared = {r.slug: [t for t in site.topics_of(r) if t in own] for r in related}
     entry = render_paper_bibtex(site, paper)
     return render_template(
         "paper.md.j2",
