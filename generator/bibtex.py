@@ -16,6 +16,7 @@ are verbatim fields and are not escaped, only made brace-safe.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -35,10 +36,9 @@ _SPECIALS = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_SPECIALS_RE = re.compile("[" + re.escape("".join(_SPECIALS)) + "]")
 # BibTeX balances braces even after a backslash, so `\{` would unbalance a field: the
 # escapes above spell braces as commands instead.
-_URL_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"}
+_URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _TITLE_SKIP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "is", "are", "with", "via"})
 
@@ -46,28 +46,32 @@ _TITLE_SKIP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and",
 FIELDS = ("title", "author", "year", "eprint", "archiveprefix", "doi", "url", "note")
 
 
-# TeX fonts turn "--" into a dash, "``" and "''" into quotes, "?`" and "!`" into ¿ and ¡;
-# an empty group between the characters keeps them as they were written.
-_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[?!](?=`)")
+# A special, or the first character of a ligature: TeX fonts turn "--" into a dash, "``" and
+# "''" into quotes, "?`" and "!`" into ¿ and ¡; an empty group after it keeps them as written.
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|-(?=-)|`(?=`)|'(?=')|[?!](?=`)")
 
 
+def _escape_one(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return _SPECIALS.get(found) or found + "{}"
+
+
+@functools.lru_cache(maxsize=4096)  # names and the list's name come back in every entry
 def escape(text: str) -> str:
     """Escape LaTeX specials and ligatures in `text`, on one line."""
-    escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group(0)], " ".join(text.split()))
-    return _LIGATURE.sub(lambda m: m.group(0) + "{}", escaped)
+    return _ESCAPE_RE.sub(_escape_one, " ".join(text.split()))
 
 
 def protect_title(title: str) -> str:
     """Escape `title` and brace every word holding a capital, so styles keep its case."""
-    words = []
-    for word in title.split():
-        escaped = escape(word)
-        words.append(f"{{{escaped}}}" if any(c.isupper() for c in word) else escaped)
-    return " ".join(words)
+    words = title.split()
+    # Escapes never hold a space, so the escaped title splits into the same words.
+    escaped = escape(" ".join(words)).split(" ")
+    return " ".join(f"{{{e}}}" if w != w.lower() else e for w, e in zip(words, escaped, strict=True))
 
 
 def _verbatim(value: str) -> str:
-    return "".join(_URL_UNSAFE.get(c, c) for c in value.strip())
+    return value.strip().translate(_URL_UNSAFE)
 
 
 def _ascii_word(text: str) -> str:
@@ -87,9 +91,9 @@ def base_key(paper: Paper) -> str:
     """The key a paper gets unless another paper wants the same one."""
     if paper.authors and paper.year is not None:
         family = surname(paper.authors[0])
-        words = [w for w in (_ascii_word(t) for t in tokenize(paper.title)) if w and w not in _TITLE_SKIP]
+        words = (w for w in map(_ascii_word, tokenize(paper.title)) if w and w not in _TITLE_SKIP)
         if family:
-            return f"{family}{paper.year}{words[0] if words else ''}"
+            return f"{family}{paper.year}{next(words, '')}"
     return paper.slug
 
 
@@ -147,11 +151,6 @@ def render_entry(paper: Paper, key: str, *, page_url: str, list_name: str) -> st
     return f"@misc{{{key},\n{body}}}\n"
 
 
-def render_bibliography(
-    papers: Sequence[Paper], keys: Mapping[str, str], *, page_urls: Mapping[str, str], list_name: str
-) -> str:
-    """Every paper's entry, sorted by key, separated by blank lines."""
-    ordered = sorted(papers, key=lambda p: keys[p.slug])
-    return "\n".join(
-        render_entry(p, keys[p.slug], page_url=page_urls[p.slug], list_name=list_name) for p in ordered
-    )
+def render_bibliography(entries: Mapping[str, str]) -> str:
+    """The entries (by key), sorted by key, separated by blank lines."""
+    return "\n".join(entries[key] for key in sorted(entries))

@@ -10,6 +10,7 @@ escaping.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -38,7 +39,7 @@ def timestamp(day: dt.date) -> str:
 
 def newest(papers: Sequence[Paper], limit: int = LIMIT) -> list[Paper]:
     """The `limit` most recently added papers, newest first; ties by title, then slug."""
-    return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))[:limit]
+    return heapq.nsmallest(limit, papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
 
 
 def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:

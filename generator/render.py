@@ -62,6 +62,16 @@ class Site:
         return bibtex.cite_keys(self.papers)
 
     @cached_property
+    def citations(self) -> dict[str, str]:
+        """Each paper's BibTeX entry, by slug: for its page and for the whole list's file."""
+        return {
+            p.slug: bibtex.render_entry(
+                p, self.cite_keys[p.slug], page_url=self.url(paper_url(p.slug)), list_name=self.site_name
+            )
+            for p in self.papers
+        }
+
+    @cached_property
     def by_slug(self) -> dict[str, Paper]:
         return {p.slug: p for p in self.papers}
 
@@ -199,7 +209,7 @@ def render_paper(site: Site, paper: Paper) -> str:
     related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
     own = site.topics_of(paper)
     shared = {r.slug: [t for t in site.topics_of(r) if t in own] for r in related}
-    entry = render_paper_bibtex(site, paper)
+    entry = site.citations[paper.slug]
     return render_template(
         "paper.md.j2",
         meta=paper_meta(site, paper),
@@ -218,14 +228,8 @@ def code_fence(code: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def render_paper_bibtex(site: Site, paper: Paper) -> str:
-    page = site.url(paper_url(paper.slug))
-    return bibtex.render_entry(paper, site.cite_keys[paper.slug], page_url=page, list_name=site.site_name)
-
-
 def render_bibliography(site: Site) -> str:
-    pages = {p.slug: site.url(paper_url(p.slug)) for p in site.papers}
-    return bibtex.render_bibliography(site.papers, site.cite_keys, page_urls=pages, list_name=site.site_name)
+    return bibtex.render_bibliography({site.cite_keys[slug]: e for slug, e in site.citations.items()})
 
 
 def feed_path(topic_id: str | None = None) -> str:

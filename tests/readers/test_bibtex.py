@@ -129,9 +129,7 @@ def test_keys_are_unique_with_suffixes_in_slug_order() -> None:
 def test_bibliography_is_sorted_by_key_and_parses() -> None:
     papers = [paper(f"p{i}", f"Title {i} & more") for i in (3, 1, 2)]
     keys = bibtex.cite_keys(papers)
-    text = bibtex.render_bibliography(
-        papers, keys, page_urls={p.slug: PAGE.format(p.slug) for p in papers}, list_name="L"
-    )
+    text = bibtex.render_bibliography({keys[p.slug]: entry_of(p, keys[p.slug]) for p in papers})
     assert [e.key for e in parse(text).entries] == ["p1", "p2", "p3"]
 
 
@@ -164,7 +162,7 @@ def test_each_paper_page_has_its_entry_with_a_copy_button(built: Built) -> None:
     assert "- content.code.copy" in config
     for slug in built.papers:
         page = built.page(f"papers/{slug}/").read_text(encoding="utf-8")
-        assert '<div class="highlight"><pre' in page.split('id="cite"', 1)[1]
+        assert re.search(r'<pre[^>]*><code class="language-bibtex"', page.split('id="cite"', 1)[1])
         (e,) = parse(cite_block(page)).entries
         assert e.key in whole
         assert e.fields_dict.keys() == whole[e.key].fields_dict.keys()

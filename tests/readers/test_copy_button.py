@@ -1,0 +1,48 @@
+"""The BibTeX copy button of a paper page, clicked in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import bibtexparser
+import pytest
+
+from tests.browser.helpers import launch, missing_browser_tools, serve
+
+from .conftest import Built
+
+pytestmark = pytest.mark.browser
+
+SLUG = "stim-a-fast-stabilizer-circuit-simulator"
+
+
+@pytest.fixture(scope="module")
+def page(built: Built) -> Iterator[Any]:
+    missing = missing_browser_tools()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot run the browser: {'; '.join(missing)} — and CI is set")
+        pytest.skip(f"SKIPPING the copy-button test: {'; '.join(missing)}")
+    from playwright.sync_api import sync_playwright
+
+    with serve(built.site) as base_url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(base_url=base_url)
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        tab = context.new_page()
+        tab.goto(f"papers/{SLUG}/")
+        yield tab
+        browser.close()
+
+
+def test_copy_button_copies_the_entry(page: Any, built: Built) -> None:
+    button = page.locator("#cite ~ pre button[title='Copy to clipboard']")
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    library = bibtexparser.parse_string(copied)  # type: ignore[attr-defined]
+    assert library.failed_blocks == []
+    (entry,) = library.entries
+    assert entry["url"] == f"{built.site_url}papers/{SLUG}/"
+    assert copied.strip() == page.locator("#cite ~ pre code").inner_text().strip()
