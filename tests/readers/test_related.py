@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +20,7 @@ from generator.load import load_content
 from generator.model import Paper
 from generator.related import find_related, weigh
 
+from .conftest import Built
 from .helpers import paper
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,3 +251,18 @@ def test_pair_dots_match_dense_products() -> None:
     expected = [left[r] @ dense[c] for r, c in zip(rows, cols, strict=True)]
     assert np.allclose(related._pair_dots(left, matrix, rows, cols), expected, rtol=0, atol=1e-15)
     assert related._pair_dots(left, sp.csr_matrix((12, 7)), rows, cols).tolist() == [0.0] * 6
+
+
+def test_built_pages_and_papers_json_list_the_related_papers(built: Built) -> None:
+    data = json.loads((built.site / "papers.json").read_text(encoding="utf-8"))
+    expected = find_related(list(built.papers.values()))
+    assert {p["slug"]: tuple(p["related"]) for p in data["papers"]} == expected
+    topics = {p["slug"]: {t["title"] for t in p["topics"]} for p in data["papers"]}
+    for slug, neighbours in expected.items():
+        page = built.page(f"papers/{slug}/").read_text(encoding="utf-8")
+        section = page.split('id="related-papers"', 1)[1].split("<h2", 1)[0]
+        items = re.findall(r"<li>(.*?)</li>", section, re.DOTALL)
+        assert [re.findall(r'href="\.\./([^/"]+)/"', item)[0] for item in items] == list(neighbours)
+        for item, other in zip(items, neighbours, strict=True):
+            shared = set(re.findall(r'href="\.\./\.\./topics/[^"]+">([^<]+)</a>', item))
+            assert {html.unescape(t) for t in shared} == topics[slug] & topics[other]
