@@ -93,9 +93,11 @@ def _svg(width: float, height: float, title: str, desc: str, body: list[str]) ->
     return head + "\n".join(body) + "\n</svg>\n"
 
 
-def bar_chart(
-    rows: Sequence[tuple[str, int]], *, title: str, desc: str, unit: str = "papers", own: int | None = None
-) -> str:
+def papers(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
+
+
+def bar_chart(rows: Sequence[tuple[str, int]], *, title: str, desc: str, own: int | None = None) -> str:
     """Horizontal bars, one per (label, count) row, in the given order.
 
     `own` marks one row (by index) in a second colour, e.g. the topic a page is about.
@@ -103,7 +105,7 @@ def bar_chart(
     labels = [shorten(label, 60) for label, _ in rows]
     label_width = max((_text_width(label) for label in labels), default=0)
     top = max((count for _, count in rows), default=0) or 1
-    count_width = _text_width(f"{top} {unit}")
+    count_width = _text_width(papers(top))
     width = PAD + label_width + PAD + BAR_WIDTH + PAD + count_width + PAD
     height = PAD + ROW * len(rows) + PAD
     x0 = PAD + label_width + PAD
@@ -115,7 +117,7 @@ def bar_chart(
         cls = "bar own" if i == own else "bar"
         body.append(_label(x0 - PAD / 2, mid, label, anchor="end"))
         body.append(_rect(cls, x0, y + 4, length, ROW - 8))
-        body.append(_label(x0 + length + PAD / 2, mid, f"{count} {unit}", cls="muted"))
+        body.append(_label(x0 + length + PAD / 2, mid, papers(count), cls="muted"))
     return _svg(width, height, title, desc, body)
 
 

@@ -130,8 +130,8 @@ def weigh(papers: Sequence[Paper]) -> sp.csr_matrix:
     n = len(papers)
     tf, terms = count_terms(papers)
     df = np.bincount(tf.indices, minlength=len(terms))
-    words = np.fromiter(map(_is_word, terms), dtype=bool, count=len(terms))
-    keep = np.flatnonzero(words & (df <= max(PRUNE_SHARE * n, PRUNE_MIN_DF)))
+    content = np.fromiter(map(_is_word, terms), dtype=bool, count=len(terms))
+    keep = np.flatnonzero(content & (df <= max(PRUNE_SHARE * n, PRUNE_MIN_DF)))
     tf = tf[:, keep].tocsr()
     idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
     tf.data = (1.0 + np.log(tf.data)) * idf[tf.indices]

@@ -30,7 +30,12 @@ def parse(svg: str) -> ET.Element:
     return root
 
 
-ROWS = [("Quantum & <codes>", 12), ("LLM reasoning, chain-of-thought & test-time compute", 30), ("Empty", 0)]
+ROWS = [
+    ("Quantum & <codes>", 12),
+    ("LLM reasoning, chain-of-thought & test-time compute", 30),
+    ("Empty", 0),
+    ("Single", 1),
+]
 
 
 def test_bar_chart_labels_and_counts_are_text() -> None:
@@ -38,16 +43,16 @@ def test_bar_chart_labels_and_counts_are_text() -> None:
     assert root.findtext(f"{SVG}desc") == "Sizes & more"
     words = texts(root)
     assert "Quantum & <codes>" in words
-    assert [w for w in words if w.endswith("papers")] == ["12 papers", "30 papers", "0 papers"]
+    assert [w for w in words if w[0].isdigit()] == ["12 papers", "30 papers", "0 papers", "1 paper"]
     bars = [r for r in root.iter(f"{SVG}rect") if "bar" in (r.get("class") or "")]
     widths = [float(r.get("width", "nan")) for r in bars]
-    assert widths == [charts.BAR_WIDTH * 12 / 30, charts.BAR_WIDTH, 0]
+    assert widths == [charts.BAR_WIDTH * 12 / 30, charts.BAR_WIDTH, 0, 10]
 
 
 def test_bar_chart_marks_its_own_row() -> None:
     root = parse(charts.bar_chart(ROWS, title="t", desc="d", own=1))
     classes = [r.get("class") for r in root.iter(f"{SVG}rect") if "bar" in (r.get("class") or "")]
-    assert classes == ["bar", "bar own", "bar"]
+    assert classes == ["bar", "bar own", "bar", "bar"]
 
 
 def test_cooccurrence_matrix_numbers_rows_and_shades_cells() -> None:
@@ -102,7 +107,7 @@ def test_home_page_shows_both_charts_with_alt_text(built: Built) -> None:
     assert set(found) >= {"assets/charts/topics.svg", "assets/charts/shared-topics.svg"}
     assert all(len(alt) > 20 for alt in found.values())
     sizes = parse((built.site / "assets/charts/topics.svg").read_text(encoding="utf-8"))
-    counts = [int(w.split()[0]) for w in texts(sizes) if w.endswith(" papers")]
+    counts = [int(w.split()[0]) for w in texts(sizes) if w[0].isdigit()]
     assert counts == sorted(counts, reverse=True) and len(counts) > 10
 
 
@@ -113,6 +118,6 @@ def test_topic_page_shows_its_size_and_neighbours(built: Built) -> None:
     root = parse((built.site / "assets/charts/topic-quantum-computing.svg").read_text(encoding="utf-8"))
     label, size, *neighbours = texts(root)
     assert label == "Quantum computing"
-    assert size.endswith(" papers")
+    assert size[0].isdigit() and size.endswith((" paper", " papers"))
     assert f"<strong>{size}</strong>" in built.page("topics/quantum-computing/").read_text(encoding="utf-8")
-    assert neighbours and all(n.startswith("also in ") or n.endswith(" papers") for n in neighbours)
+    assert neighbours and all(n.startswith("also in ") or n[0].isdigit() for n in neighbours)
