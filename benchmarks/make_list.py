@@ -5,8 +5,11 @@ DIR becomes a complete content folder (papers/*.md, topics.yml, pages/) that
 The text is drawn from word-bigram Markov chains trained on the shipped
 content/papers: one chain per topic and one for the whole list, mixed, so
 papers of a topic share vocabulary and classification and related papers
-behave as they would on a real list.  The taxonomy is the first 20 topics of
-content/topics.yml.  The same N, seed and shipped content give the same files.
+behave as they would on a real list.  Real lists also keep coining words
+(each paper names its method; each field has its jargon), so vocabulary grows
+with the list: every paper gets a coined name and each topic a pool of coined
+terms.  The taxonomy is the first 20 topics of content/topics.yml.  The same N,
+seed and shipped content give the same files.
 
 `make_project` wraps such a folder in a project directory (content/,
 mkdocs.yml, overrides/) that `python -m generator --root` can build.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -133,6 +137,59 @@ TAGS = [
 ]
 
 
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "ta",
+    "vo",
+    "zen",
+    "qu",
+    "ix",
+    "or",
+    "al",
+    "pre",
+    "syn",
+    "graph",
+    "net",
+    "form",
+    "bit",
+    "lex",
+    "morph",
+    "tron",
+    "cal",
+    "vec",
+    "hy",
+    "per",
+    "dra",
+    "ko",
+    "sim",
+    "flu",
+    "ent",
+]
+SUFFIXES = ("", "", "Net", "-2", "Former", "GPT", "SAT", "++", "-XL", "Bench")
+#: Coined terms of each topic, used with Zipf-like frequencies, and how many an abstract gets.
+JARGON = 400
+JARGON_PER_ABSTRACT = (2, 6)
+
+
+def _coin(rng: random.Random) -> str:
+    word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+    return word.capitalize() + rng.choice(SUFFIXES)
+
+
+def _replace_words(rng: random.Random, text: str, new: Sequence[str]) -> str:
+    """Put each of `new` in the place of a random long word of `text`, keeping its punctuation."""
+    words = text.split()
+    long = [i for i, w in enumerate(words) if len(w.strip(".,;:()")) >= 6]
+    for i, term in zip(rng.sample(long, min(len(new), len(long))), new, strict=False):
+        tail = words[i][len(words[i].rstrip(".,;:)")) :]
+        words[i] = term + tail
+    return " ".join(words)
+
+
 @dataclass
 class Chain:
     """Word-bigram successor lists; repeated entries carry the frequencies."""
@@ -234,10 +291,17 @@ def _dump(data: object) -> str:
     )
 
 
+#: Markdown and HTML syntax, which abstracts quote now and then but notes would interpret.
+_MARKUP = re.compile(r"[{}<>\[\]`*_#|\\$&~^]")
+
+
 def _notes(rng: random.Random, writer: Writer, chain: Chain) -> str:
-    paragraphs = [writer.text(chain, 25, 70) for _ in range(rng.randint(1, 3))]
+    def plain(low: int, high: int) -> str:
+        return " ".join(w for w in writer.text(chain, low, high).split() if not _MARKUP.search(w))
+
+    paragraphs = [plain(25, 70) for _ in range(rng.randint(1, 3))]
     if rng.random() < 0.3:
-        paragraphs.append("\n".join(f"- {writer.text(chain, 5, 12)}" for _ in range(rng.randint(2, 4))))
+        paragraphs.append("\n".join(f"- {plain(5, 12)}" for _ in range(rng.randint(2, 4))))
     return "\n\n".join(paragraphs)
 
 
@@ -262,10 +326,13 @@ def make_list(n: int, dest: Path, seed: int = SEED, source: Path = REPO / "conte
 
     rng = random.Random(seed)
     writer = Writer(rng, everything)
+    jargon = {tid: [_coin(rng).lower() for _ in range(JARGON)] for tid in topic_ids}
+    zipf = [1 / (rank + 1) for rank in range(JARGON)]
     papers_dir = dest / "papers"
     papers_dir.mkdir(parents=True, exist_ok=True)
     seen_titles: set[str] = set()
     seen_slugs: set[str] = set()
+    seen_arxiv: set[str] = set()
     for i in range(n):
         title = _title(rng, titles)
         while title_key(title) in seen_titles:
@@ -277,9 +344,12 @@ def make_list(n: int, dest: Path, seed: int = SEED, source: Path = REPO / "conte
             slug, k = f"{base}-{k}", k + 1
         seen_slugs.add(slug)
         tid = rng.choices(topic_ids, weights)[0]
+        name = _coin(rng)
+        terms = rng.choices(jargon[tid], zipf, k=rng.randint(*JARGON_PER_ABSTRACT))
+        abstract = _replace_words(rng, writer.text(chains[tid], 150, 250), [name] * rng.randint(1, 3) + terms)
         meta: dict[str, object] = {
             "title": title,
-            "abstract": writer.text(chains[tid], 150, 250),
+            "abstract": abstract,
             "added": START + dt.timedelta(days=rng.randrange(1000)),
         }
         if rng.random() < 0.8:
@@ -297,7 +367,11 @@ def make_list(n: int, dest: Path, seed: int = SEED, source: Path = REPO / "conte
         if rng.random() < 0.2:
             meta["tags"] = sorted(rng.sample(TAGS, rng.randint(1, 3)))
         if rng.random() < 0.5:
-            meta["arxiv"] = f"{rng.randint(15, 25)}{rng.randint(1, 12):02d}.{rng.randrange(100000):05d}"
+            arxiv = ""
+            while not arxiv or arxiv in seen_arxiv:  # validation rejects two papers with one id
+                arxiv = f"{rng.randint(15, 25)}{rng.randint(1, 12):02d}.{rng.randrange(100000):05d}"
+            seen_arxiv.add(arxiv)
+            meta["arxiv"] = arxiv
         if rng.random() < 0.05:
             meta["doi"] = f"10.{rng.randint(1000, 9999)}/{slug[:20]}.{i}"
         if rng.random() < 0.15:

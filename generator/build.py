@@ -193,7 +193,7 @@ def generate(
     """
     cache = Cache(project.root / CACHE_DIR) if cached else None
     with progress.stage("scan") as line:
-        inputs = scan(project.content, project.mkdocs_yml)
+        inputs = scan(project.content, project.mkdocs_yml, cache.state.seen if cache else None)
         recover(project.docs)
         on_disk = survey(project.docs)
         line.detail = f"{len(inputs.content)} content files, {len(on_disk)} files in docs/"

@@ -36,6 +36,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +84,25 @@ def _hash(*parts: object) -> bytes:
     return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
 
 
+#: How long before the scan that read it a file must have last changed, for its digest to be
+#: trusted on a later scan that finds the same size, times and inode: a write after the read
+#: gets a later change time, unless it came within the same tick of the clock.
+SETTLED_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A file as a scan read it: its size, mtime, ctime and inode, and the digests of its bytes."""
+
+    stat: tuple[int, int, int, int]
+    digest: bytes
+    head: bytes | None
+    read_at: int
+
+    def trusted(self, stat: tuple[int, int, int, int]) -> bool:
+        return stat == self.stat and stat[2] < self.read_at - SETTLED_NS
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Digests of the input files: content/ by path relative to it, and mkdocs.yml."""
@@ -91,6 +111,8 @@ class Inputs:
     #: The front matter alone of each paper file, by file name: what other pages can show of it.
     heads: dict[str, bytes]
     mkdocs_yml: bytes
+    #: The files of content/ as this scan found them, for the next scan.
+    seen: dict[str, Seen] = field(default_factory=dict, compare=False)
 
     @functools.cached_property
     def key(self) -> bytes:
@@ -112,28 +134,49 @@ class Inputs:
         return _hash(version(), sorted((k, v) for k, v in self.content.items() if k.startswith(prefix)))
 
 
-def scan(content: Path, mkdocs_yml: Path) -> Inputs:
-    """Read and digest every file below `content`, and `mkdocs_yml`."""
+def scan(content: Path, mkdocs_yml: Path, seen: Mapping[str, Seen] | None = None) -> Inputs:
+    """Digest every file below `content`, and `mkdocs_yml`.
+
+    A file that `seen` (the last scan's findings) knows, with the same size,
+    times and inode and settled long before that scan, is not read again.
+    """
+    seen = seen or {}
+    started = time.time_ns()
     files: dict[str, bytes] = {}
     heads: dict[str, bytes] = {}
-    papers = content / PAPERS_DIR
-    for folder, dirs, names in os.walk(content):
-        dirs.sort()
-        base = Path(folder)
-        for name in sorted(names):
-            path = base / name
+    found: dict[str, Seen] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir():
+                walk(entry.path, rel + "/")
+                continue
             try:
-                data = path.read_bytes()
+                st = entry.stat()
+                stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                known = seen.get(rel)
+                if known is None or not known.trusted(stat):
+                    with open(entry.path, "rb") as f:
+                        data = f.read()
+                    head = digest(front_matter(data)) if prefix == f"{PAPERS_DIR}/" else None
+                    known = Seen(stat, digest(data), head, started)
             except OSError:
                 continue  # the loader reports it
-            files[path.relative_to(content).as_posix()] = digest(data)
-            if base == papers:
-                heads[name] = digest(front_matter(data))
+            found[rel] = known
+            files[rel] = known.digest
+            if known.head is not None:
+                heads[entry.name] = known.head
+
+    if content.is_dir():
+        walk(str(content), "")
     try:
         mkdocs = digest(mkdocs_yml.read_bytes())
     except OSError:
         mkdocs = b""
-    return Inputs(files, heads, mkdocs)
+    return Inputs(files, heads, mkdocs, found)
 
 
 def intact(known: FileState | None, st: os.stat_result | None) -> bool:
@@ -157,6 +200,8 @@ class State:
     lists: bytes = b""
     list_files: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: The files of content/ as the last scan found them.
+    seen: dict[str, Seen] = field(default_factory=dict)
 
 
 @dataclass
@@ -315,7 +360,14 @@ class Cache:
                 self._records.assignments = (memo[0], assigned) if memo else None
                 _write(self.folder / "records.pickle", self._records)
         self.state = State(
-            version(), inputs.key, outputs, pages, lists, tuple(sorted(list_files)), tuple(problems)
+            version(),
+            inputs.key,
+            outputs,
+            pages,
+            lists,
+            tuple(sorted(list_files)),
+            tuple(problems),
+            inputs.seen,
         )
         _write(self.folder / "state.pickle", self.state)
 
