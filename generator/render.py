@@ -24,8 +24,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 RECENT = 10
 #: Neighbouring topics shown on a topic page.
 NEIGHBOURS = 8
-#: Where the feeds, the bibliography and the charts go in the docs tree.
-FEED_ALL = "feeds/papers.xml"
+#: Where the feeds, the bibliography and the charts go in the docs tree.  Feeds sit at the
+#: root: Material reads every <link rel="alternate"> as a language version of the site and
+#: fetches the sitemap.xml beside it, which only exists at the root (elsewhere: a 404 and a
+#: console error on every page).
+FEED_ALL = "feed.xml"
 BIBLIOGRAPHY = "papers.bib"
 CHARTS = "assets/charts"
 
@@ -234,7 +237,7 @@ def render_bibliography(site: Site) -> str:
 
 def feed_path(topic_id: str | None = None) -> str:
     """Where a feed goes in the docs tree: the whole list's, or a topic's."""
-    return FEED_ALL if topic_id is None else f"feeds/{topic_id}.xml"
+    return FEED_ALL if topic_id is None else f"feed-{topic_id}.xml"
 
 
 def render_feeds(site: Site) -> dict[str, str]:

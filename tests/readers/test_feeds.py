@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -34,7 +35,7 @@ def render(papers: Sequence[Paper], limit: int = feeds.LIMIT) -> str:
         papers,
         title="List: recent",
         subtitle="The newest papers.",
-        feed_url=f"{BASE}feeds/papers.xml",
+        feed_url=f"{BASE}feed.xml",
         page_url=BASE,
         author="The curators",
         url_of=url_of,
@@ -78,9 +79,9 @@ def test_entries_carry_title_link_dates_topics_and_summary() -> None:
     assert [a.name for a in entry.authors] == ["Ada Lovelace", "Alan M. Turing"]
     assert parsed.feed.updated == "2024-01-06T00:00:00Z"
     assert parsed.feed.title == "List: recent"
-    assert parsed.feed.id == f"{BASE}feeds/papers.xml"
+    assert parsed.feed.id == f"{BASE}feed.xml"
     assert {(link.rel, link.href) for link in parsed.feed.links} == {
-        ("self", f"{BASE}feeds/papers.xml"),
+        ("self", f"{BASE}feed.xml"),
         ("alternate", BASE),
     }
 
@@ -110,20 +111,20 @@ def test_byte_identical_for_the_same_content() -> None:
 
 
 def site_feeds(built: Built) -> list[Path]:
-    return sorted((built.site / "feeds").glob("*.xml"))
+    return sorted(built.site.glob("feed*.xml"))
 
 
 def test_one_feed_for_the_list_and_one_per_topic(built: Built) -> None:
     topics = re.findall(r"^  - id: (\S+)", (built.root / "content/topics.yml").read_text(), re.MULTILINE)
     assert topics
-    assert {p.stem for p in site_feeds(built)} == {"papers", *topics}
+    assert {p.name for p in site_feeds(built)} == {"feed.xml", *(f"feed-{t}.xml" for t in topics)}
 
 
 def test_every_feed_parses_and_links_to_built_paper_pages(built: Built) -> None:
     for path in site_feeds(built):
         parsed = parse(path.read_text(encoding="utf-8"))
-        assert parsed.feed.id == f"{built.site_url}feeds/{path.name}", path
-        assert parsed.entries or path.stem != "papers", path
+        assert parsed.feed.id == f"{built.site_url}{path.name}", path
+        assert parsed.entries or path.name != "feed.xml", path
         for entry in parsed.entries:
             assert entry.link.startswith(f"{built.site_url}papers/"), entry.link
             assert built.page(entry.link).is_file(), entry.link
@@ -136,7 +137,7 @@ def test_every_feed_parses_and_links_to_built_paper_pages(built: Built) -> None:
 
 
 def test_whole_list_feed_has_the_fifty_newest(built: Built) -> None:
-    parsed = parse((built.site / "feeds/papers.xml").read_text(encoding="utf-8"))
+    parsed = parse((built.site / "feed.xml").read_text(encoding="utf-8"))
     expected = feeds.newest(list(built.papers.values()))
     assert len(parsed.entries) == min(50, len(built.papers))
     assert [e.link for e in parsed.entries] == [f"{built.site_url}papers/{p.slug}/" for p in expected]
@@ -144,17 +145,32 @@ def test_whole_list_feed_has_the_fifty_newest(built: Built) -> None:
 
 @pytest.mark.parametrize(
     ("page", "feed"),
-    [("", "feeds/papers.xml"), ("topics/quantum-computing/", "feeds/quantum-computing.xml")],
+    [("", "feed.xml"), ("topics/quantum-computing/", "feed-quantum-computing.xml")],
 )
 def test_pages_link_and_announce_their_feed(built: Built, page: str, feed: str) -> None:
     html = built.page(page).read_text(encoding="utf-8")
     depth = "../" * page.count("/")
     announced = re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', html)
     assert f"{depth}{feed}" in announced
-    assert f"{depth}feeds/papers.xml" in announced  # the whole list's, on every page
+    assert f"{depth}feed.xml" in announced  # the whole list's, on every page
     assert f'href="{depth}{feed}"' in html.split("<body", 1)[1]  # and a visible link in the page
 
 
 def test_paper_pages_announce_the_whole_list_feed(built: Built) -> None:
     html = built.page("papers/stim-a-fast-stabilizer-circuit-simulator/").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" href="../../feeds/papers.xml"' in html
+    assert '<link rel="alternate" type="application/atom+xml" href="../../feed.xml"' in html
+
+
+@pytest.mark.parametrize(
+    "page", ["", "topics/quantum-computing/", "papers/stim-a-fast-stabilizer-circuit-simulator/"]
+)
+def test_a_sitemap_sits_beside_every_announced_feed(built: Built, page: str) -> None:
+    """Material fetches sitemap.xml beside every <link rel="alternate"> (taking it for a language
+    version of the site); beside a feed in a folder without one, that is a 404 on every page."""
+    html = built.page(page).read_text(encoding="utf-8")
+    hrefs = re.findall(r'<link rel="alternate"[^>]* href="([^"]+)"', html)
+    assert hrefs
+    base = f"http://localhost/{page}"
+    for href in hrefs:
+        sitemap = urljoin(urljoin(base, href), "sitemap.xml").removeprefix("http://localhost/")
+        assert (built.site / sitemap).is_file(), href
