@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -93,18 +94,23 @@ def edit_notes(root: Path) -> str:
     return slug
 
 
+def edit_front_matter(path: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    _, head, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    meta = yaml.safe_load(head)
+    change(meta)
+    text = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100) + "---\n" + body
+    path.write_text(text, "utf-8")
+
+
 def edit_title(root: Path) -> None:
-    path = paper_file(root, most_related(root))
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^title: .*$", "title: A Wholly New Title", text, count=1, flags=re.M), "utf-8")
+    edit_front_matter(paper_file(root, most_related(root)), lambda m: m.update(title="A Wholly New Title"))
 
 
 def edit_abstract(root: Path) -> None:
-    path = paper_file(root, most_related(root))
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("abstract: ", "abstract: Quantum circuits for theorem proving. ", 1), "utf-8"
-    )
+    def change(meta: dict[str, Any]) -> None:
+        meta["abstract"] = "Quantum circuits for theorem proving. " + meta["abstract"]
+
+    edit_front_matter(paper_file(root, most_related(root)), change)
 
 
 def add_paper(root: Path) -> None:
