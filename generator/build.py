@@ -303,29 +303,46 @@ def mkdocs_build(project: Project, progress: Progress) -> None:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
     with progress.stage("mkdocs build") as line:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                # Not --quiet: it hides warnings from the counter --strict fails on.
-                "--config-file",
-                str(project.mkdocs_yml),
-                "--site-dir",
-                str(tmp),
-            ],
+        cmd = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            # Not --quiet: it hides warnings from the counter --strict fails on.
+            "--config-file",
+            str(project.mkdocs_yml),
+            "--site-dir",
+            str(tmp),
+        ]
+        pages = 0
+        if line.progress.live:
+            # MkDocs' debug log names each page as it reads it and as it builds it: the bar.
+            cmd.append("--verbose")
+            pages = sum(1 for _ in project.docs.rglob("*.md"))
+        output: list[str] = []
+        done = 0
+        with subprocess.Popen(
+            cmd,
             cwd=project.root,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
+            errors="replace",
             env=env,
-            check=False,
-        )
+        ) as proc:
+            assert proc.stdout is not None
+            for text in proc.stdout:
+                if text.startswith("DEBUG"):
+                    if " Reading: " in text or " Building page " in text:
+                        done += 1
+                        line.tick(done, 2 * pages)
+                    continue
+                output.append(text.rstrip("\n"))
         if proc.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
-            problems = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
-            detail = "\n".join(problems) or proc.stderr.strip()
+            problems = [text for text in output if text.startswith(("WARNING", "ERROR"))]
+            detail = "\n".join(problems) or "\n".join(output).strip()
             raise BuildError(f"mkdocs build --strict failed; site/ is unchanged:\n{detail}")
         swap_dirs(tmp, project.site)
         line.detail = "site/ updated"

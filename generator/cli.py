@@ -92,7 +92,10 @@ def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -
         print("nothing was written", file=sys.stderr)
         return 1
     with progress.stage("write") as line:
-        written = sum(write_file(path, data) for path, data in sorted(writes.items()))
+        written = 0
+        for i, (path, data) in enumerate(sorted(writes.items())):
+            line.tick(i, len(writes))
+            written += write_file(path, data)
         line.detail = f"{written} files"
     print(report.summary())
     return 0
