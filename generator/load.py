@@ -52,6 +52,8 @@ PAPER_FIELDS: tuple[str, ...] = (
     "imported",
 )
 REQUIRED_FIELDS = ("title", "abstract", "added")
+#: Topic ids whose page would collide with a generated page (topics/index.md).
+RESERVED_TOPIC_IDS = ("index",)
 TOPIC_FIELDS = ("id", "title", "description", "rules")
 TAXONOMY_FIELDS = ("settings", "topics")
 SETTINGS = ("threshold", "max_topics", "title_weight")
@@ -520,6 +522,11 @@ def load_taxonomy(path: Path, display: str) -> tuple[Taxonomy | None, list[Probl
                 rep.error(
                     meta_pos(item, "id"),
                     f"id: {tid!r} is not a valid id; use lowercase words joined by hyphens",
+                )
+            elif tid in RESERVED_TOPIC_IDS:
+                rep.error(
+                    meta_pos(item, "id"),
+                    f"id: {tid!r} is reserved (topics/{tid}.md is the list of topics); choose another id",
                 )
             if tid in seen:
                 rep.error(

@@ -212,6 +212,11 @@ CASES: dict[str, Case] = {
         {"content/topics.yml": TOPICS.replace("max_topics:", "max_topic:")},
         (("content/topics.yml:3:3", "did you mean 'max_topics'?"),),
     ),
+    "topics-reserved-id": Case(
+        "",
+        {"content/topics.yml": TOPICS.replace("- id: reasoning", "- id: index")},
+        (("content/topics.yml:6:9", "id: 'index' is reserved"),),
+    ),
     "topics-title-markup": Case(
         "",
         {
