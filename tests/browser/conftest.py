@@ -56,7 +56,7 @@ def base_url(built: BuiltSite) -> Iterator[str]:
 def browser() -> Iterator[Any]:
     missing = missing_browser_tools()
     if missing:
-        reason = "browser tests need " + "; ".join(missing)
+        reason = "browser tests cannot run: " + "; ".join(missing)
         if os.environ.get("CI"):
             pytest.fail(f"{reason} — and CI is set, so this is a failure, not a skip")
         _SKIPPED.append(reason)

@@ -44,7 +44,7 @@ def test_tags_page_lists_every_tag_with_its_papers(page: Any, built: BuiltSite) 
         for tag in [t["title"] for t in paper["topics"]] + paper["tags"]:
             expected.setdefault(tag, set()).add(paper["slug"])
     page.goto("/tags/")
-    shown: dict[str, set[str]] = page.evaluate(
+    shown: dict[str, list[str]] = page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('article h2')].map(h => {
              const list = h.nextElementSibling;
              const links = list ? [...list.querySelectorAll('a')] : [];
