@@ -116,8 +116,13 @@ def test_index_leaves_out_pages_that_only_repeat_titles(built: BuiltSite) -> Non
         entries = [d for d in index["docs"] if d["location"] == f"papers/{paper['slug']}/"]
         assert len(entries) == 1, paper["slug"]
         assert html.escape(paper["abstract"].split()[0], quote=False) in entries[0]["text"]
+    # Topic pages keep their title and description, not the titles of their neighbours.
     for topic in built.topics:
-        assert f"topics/{topic['id']}/" in locations, topic["id"]
+        entries = [d for d in index["docs"] if d["location"] == f"topics/{topic['id']}/"]
+        assert len(entries) == 1, topic["id"]
+        assert entries[0]["title"] == html.escape(topic["title"], quote=False)
+        assert "Related topics" not in entries[0]["text"], topic["id"]
+        assert len(re.sub(r"<[^>]+>", "", entries[0]["text"])) > 40, f"{topic['id']}: no description indexed"
 
 
 def test_word_only_in_an_abstract_finds_its_paper_and_opens_it(
