@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import yaml
 
 from .conftest import BuiltSite
 
@@ -43,6 +43,13 @@ def parse(path: Path) -> _Links:
     return parser
 
 
+def published_url(built: BuiltSite) -> str:
+    """The site_url of mkdocs.yml (read as text: the file may hold tags a plain YAML loader rejects)."""
+    match = re.search(r"^site_url:\s*(\S+)", (built.root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert match, "mkdocs.yml has no site_url"
+    return match.group(1).strip("'\"")
+
+
 def target_file(site: Path, url_path: str) -> Path:
     """The file a server sends for `url_path` (directory URLs serve their index.html)."""
     path = site / unquote(url_path).lstrip("/")
@@ -51,9 +58,7 @@ def target_file(site: Path, url_path: str) -> Path:
 
 def test_every_internal_link_and_asset_resolves(built: BuiltSite) -> None:
     site = built.site
-    site_url = yaml.safe_load((built.root / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:")[0])[
-        "site_url"
-    ]
+    site_url = published_url(built)
     site_prefix = urlsplit(site_url).path
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > len(built.papers)
@@ -92,9 +97,7 @@ def test_every_internal_link_and_asset_resolves(built: BuiltSite) -> None:
 def test_sitemap_lists_only_pages_that_exist(built: BuiltSite) -> None:
     import xml.etree.ElementTree as ET
 
-    site_url = yaml.safe_load((built.root / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:")[0])[
-        "site_url"
-    ]
+    site_url = published_url(built)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text or "" for e in ET.parse(built.site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     assert len(locs) >= len(built.papers)
