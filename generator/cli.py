@@ -163,7 +163,7 @@ def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -
 def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     from .serve import serve
 
-    status: int = serve(project, progress, args.dev_addr)
+    status: int = serve(project, progress, args.dev_addr, dirty=args.dirty)
     return status
 
 
@@ -224,6 +224,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="preview the site with live reload of content/")
     p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.add_argument(
+        "--dirty",
+        action="store_true",
+        help="let MkDocs rebuild only the pages that changed (fast on big lists; the preview's search "
+        "then covers only those pages)",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 
