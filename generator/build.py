@@ -24,7 +24,7 @@ from .classify import classify
 from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
 from .model import Paper, Problem, Taxonomy
 from .progress import Progress, StageLine
-from .render import Site, paper_path, render_list_files, render_paper_pages
+from .render import Site, paper_path, render_list_files, render_paper_pages, render_related_files
 from .write import WriteReport, recover, survey, swap_dirs, write_file, write_tree
 
 Relate = Callable[[Sequence[Paper]], dict[str, tuple[str, ...]]]
@@ -242,8 +242,7 @@ def generate(
             site.papers,
             report.states,
             keys.pages,
-            keys.lists,
-            keys.list_files,
+            keys.groups,
             problems,
         )
     return report, problems
@@ -254,17 +253,25 @@ class _Keys:
     """The cache keys of what was rendered, and the files of docs/ kept as they were."""
 
     pages: dict[str, bytes]
-    lists: bytes
-    list_files: tuple[str, ...]
+    groups: dict[str, tuple[bytes, tuple[str, ...]]]
     kept: frozenset[str]
+
+
+#: The files other than paper pages, in groups rendered together, in the order of render_site.
+GROUPS: tuple[tuple[str, Callable[[Site], dict[str, str]]], ...] = (
+    ("lists", render_list_files),
+    ("related", render_related_files),
+)
 
 
 def _render(
     site: Site, inputs: Inputs, cache: Cache | None, on_disk: dict[str, os.stat_result], line: StageLine
 ) -> tuple[dict[str, str], _Keys | None]:
     """Render the files whose inputs changed since the last run (all of them without a cache)."""
+    files: dict[str, str] = {}
     if cache is None:
-        files = render_list_files(site)
+        for _, render in GROUPS:
+            files.update(render(site))
         files.update(_render_papers(site, site.papers, line))
         line.detail = f"{len(files)} files"
         return files, None
@@ -275,17 +282,25 @@ def _render(
         )
         for p in site.papers
     }
-    lists = Cache.lists_key(catalogue, site.related)
-    reuse = cache.reuse(pages, lists, on_disk)
-    files = {} if reuse.lists else render_list_files(site)
-    list_files = cache.state.list_files if reuse.lists else tuple(files)
-    # As in render_site, a paper page wins over a list file of the same path.
+    # List files show no notes and no related papers; papers.json shows related papers.
+    keys = {"lists": Cache.group_key(catalogue), "related": Cache.group_key(catalogue, site.related)}
+    reuse = cache.reuse(pages, keys, on_disk)
+    groups: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+    kept = set(reuse.pages)
+    for name, render in GROUPS:
+        if name in reuse.groups:
+            groups[name] = (keys[name], cache.state.groups[name][1])
+            kept.update(groups[name][1])
+        else:
+            rendered = render(site)
+            files.update(rendered)
+            groups[name] = (keys[name], tuple(rendered))
+    # As in render_site, a paper page wins over another file of the same path.
     files.update(
         _render_papers(site, [p for p in site.papers if paper_path(p.slug) not in reuse.pages], line)
     )
-    kept = reuse.pages | (frozenset(list_files) - files.keys() if reuse.lists else frozenset())
-    line.detail = f"{len(files)} files, {len(kept)} unchanged since the last run"
-    return files, _Keys(pages, lists, list_files, kept)
+    line.detail = f"{len(files)} files, {len(kept - files.keys())} unchanged since the last run"
+    return files, _Keys(pages, groups, frozenset(kept - files.keys()))
 
 
 def _render_papers(site: Site, papers: Sequence[Paper], line: StageLine) -> dict[str, str]:

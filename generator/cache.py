@@ -21,8 +21,8 @@ What is kept, and what each entry depends on:
   and those whose related list changed.  A page that starts to show more of
   other papers (their notes, their related lists) must be added to `page_key`;
   tests/perf checks that incremental output equals a cold build.
-- the list files (home, topics, feeds, bibliography, charts, papers.json):
-  the catalogue and every related list.
+- the list files (home, topics, feeds, bibliography, charts): the catalogue;
+  papers.json: the catalogue and every related list.
 - the files written: digest, size and mtime of each, so the writer can tell a
   file is unchanged without reading it, and a file changed by hand gets rewritten.
 """
@@ -37,7 +37,7 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -197,8 +197,8 @@ class State:
     #: The key each paper page was rendered with, by path relative to docs/.
     pages: dict[str, bytes] = field(default_factory=dict)
     #: The key the list files were rendered with, and their paths.
-    lists: bytes = b""
-    list_files: tuple[str, ...] = ()
+    #: Each group of files rendered together (see `Cache.reuse`): its key and its paths.
+    groups: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     #: The files of content/ as the last scan found them.
     seen: dict[str, Seen] = field(default_factory=dict)
@@ -216,10 +216,10 @@ class Records:
 
 @dataclass(frozen=True)
 class Reuse:
-    """What of docs/ can stay as it is."""
+    """What of docs/ can stay as it is: paper pages by path, groups of files by name."""
 
     pages: frozenset[str]
-    lists: bool
+    groups: frozenset[str]
 
 
 def _read(path: Path) -> Any:
@@ -316,23 +316,30 @@ class Cache:
         return _hash(catalogue, own, related)
 
     @staticmethod
-    def lists_key(catalogue: bytes, related: Mapping[str, tuple[str, ...]]) -> bytes:
-        return _hash(catalogue, sorted(related.items()))
+    def group_key(catalogue: bytes, related: Mapping[str, tuple[str, ...]] | None = None) -> bytes:
+        """The key of a group of files other than paper pages: the catalogue, and the related
+        papers of every paper for the group that shows them."""
+        return _hash(catalogue, sorted(related.items()) if related is not None else None)
 
-    def reuse(self, pages: Mapping[str, bytes], lists: bytes, on_disk: Mapping[str, os.stat_result]) -> Reuse:
-        """Which paper pages (by path) and whether the list files can stay as they are on disk."""
+    def reuse(
+        self, pages: Mapping[str, bytes], groups: Mapping[str, bytes], on_disk: Mapping[str, os.stat_result]
+    ) -> Reuse:
+        """The paper pages (by path) and groups of files (by name) whose keys are those of the
+        last run and whose files are on disk as it wrote them."""
         state = self.state
         kept = frozenset(
             rel
             for rel, key in pages.items()
             if state.pages.get(rel) == key and intact(state.outputs.get(rel), on_disk.get(rel))
         )
-        lists_kept = (
-            bool(state.list_files)
-            and state.lists == lists
-            and all(intact(state.outputs.get(rel), on_disk.get(rel)) for rel in state.list_files)
+        whole = frozenset(
+            name
+            for name, key in groups.items()
+            if name in state.groups
+            and state.groups[name][0] == key
+            and all(intact(state.outputs.get(rel), on_disk.get(rel)) for rel in state.groups[name][1])
         )
-        return Reuse(kept, lists_kept)
+        return Reuse(kept, whole)
 
     def save(
         self,
@@ -340,8 +347,7 @@ class Cache:
         papers: Sequence[Paper],
         outputs: dict[str, FileState],
         pages: dict[str, bytes],
-        lists: bytes,
-        list_files: Collection[str],
+        groups: dict[str, tuple[bytes, tuple[str, ...]]],
         problems: Sequence[Problem],
     ) -> None:
         """Remember this run; call only once docs/ and mkdocs.yml are written in full."""
@@ -364,8 +370,7 @@ class Cache:
             inputs.key,
             outputs,
             pages,
-            lists,
-            tuple(sorted(list_files)),
+            groups,
             tuple(problems),
             inputs.seen,
         )

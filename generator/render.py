@@ -388,6 +388,7 @@ def render_papers_json(site: Site) -> str:
 def render_site(site: Site) -> dict[str, str]:
     """Render every file of the docs tree, keyed by its path relative to docs/."""
     files = render_list_files(site)
+    files.update(render_related_files(site))
     files.update(render_paper_pages(site, site.papers))
     return dict(sorted(files.items()))
 
@@ -403,13 +404,17 @@ def render_paper_pages(site: Site, papers: Iterable[Paper]) -> dict[str, str]:
 
 
 def render_list_files(site: Site) -> dict[str, str]:
-    """Every file but the paper pages: those showing the list as a whole, and the curators' pages."""
+    """The files showing the list as a whole, and the curators' pages.
+
+    None of them may show notes or related papers: the build cache renders them
+    again only when a front matter, the taxonomy or a page changes (tests/perf
+    checks this).  Files that show related papers go in `render_related_files`.
+    """
     files: dict[str, str] = {
         "index.md": render_home(site),
         "papers/index.md": render_all_papers(site),
         "topics/index.md": render_topics_index(site),
         "tags.md": render_tags(),
-        "papers.json": render_papers_json(site),
     }
     for topic in site.taxonomy.topics:
         files[f"topics/{topic.id}.md"] = render_topic(site, topic)
@@ -419,3 +424,8 @@ def render_list_files(site: Site) -> dict[str, str]:
     files[BIBLIOGRAPHY] = render_bibliography(site)
     files.update(render_charts(site))
     return files
+
+
+def render_related_files(site: Site) -> dict[str, str]:
+    """The files showing the related papers of every paper (no notes: see `render_list_files`)."""
+    return {"papers.json": render_papers_json(site)}

@@ -4,11 +4,13 @@
 only the files whose bytes differ, so an unchanged re-run writes nothing and
 keeps every mtime.  Given the states of the files as it last wrote them
 (digest, size, mtime), it knows a file whose size and mtime are unchanged
-without reading it.  In "swap" mode the new tree is assembled beside the old
-one (unchanged files are hard-linked, keeping their mtimes) and renamed into
-place, so an interrupted run leaves the previous tree whole.  In "inplace"
-mode (used by `serve`, whose file watcher must keep watching the same
-directory) each file is replaced atomically on its own.
+without reading it.  In "swap" mode a large change is assembled as a new tree
+beside the old one (unchanged files are hard-linked, keeping their mtimes)
+and renamed into place, so an interrupted run leaves the previous tree whole.
+A small change, and every change in "inplace" mode (used by `serve`, whose
+file watcher must keep watching the same directory), replaces each file
+atomically on its own.  Either way no file is ever changed in place: a tree
+of hard links to docs/ is a snapshot of it.
 """
 
 from __future__ import annotations
@@ -128,6 +130,12 @@ def _write_file(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+#: Up to this many files written or deleted, "swap" mode replaces them one by one: linking every
+#: other file into a new tree would cost more than the change, and a run interrupted half-way
+#: leaves old and new files side by side, each whole, which the next run's cache repairs.
+SMALL_CHANGE = 200
+
+
 def write_tree(
     files: Mapping[str, str | bytes],
     dest: Path,
@@ -149,21 +157,30 @@ def write_tree(
     report = plan(encoded, dest, keep=keep, known=known, on_disk=on_disk)
     if not report.changed:
         return report
-    if not swap or not dest.exists():
-        target = dest if not swap else dest.with_name(f".{dest.name}.new")
+    fresh = swap and not dest.exists()
+    if fresh or not swap or len(report.written) + len(report.deleted) <= SMALL_CHANGE:
+        target = dest.with_name(f".{dest.name}.new") if fresh else dest
+        made: set[Path] = set()
         for i, rel in enumerate(report.written):
             if tick:
                 tick(i, len(report.written))
-            _write_file(target / rel, encoded[rel])
+            path = target / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            if fresh:  # nobody sees this tree before it is renamed into place
+                path.write_bytes(encoded[rel])
+            else:
+                _write_file(path, encoded[rel])
         for rel in report.deleted:
             (dest / rel).unlink()
             _prune_empty_dirs((dest / rel).parent, dest)
-        if swap:
+        if fresh:
             target.rename(dest)
     else:
         new = dest.with_name(f".{dest.name}.new")
         written = set(report.written)
-        made: set[Path] = set()
+        made = set()
         for i, rel in enumerate(report.states):
             if tick:
                 tick(i, len(report.states))
