@@ -66,12 +66,23 @@ class Site:
     @cached_property
     def citations(self) -> dict[str, str]:
         """Each paper's BibTeX entry, by slug: for its page and for the whole list's file."""
-        return {
-            p.slug: bibtex.render_entry(
-                p, self.cite_keys[p.slug], page_url=self.url(paper_url(p.slug)), list_name=self.site_name
+        return {p.slug: self.citation(p) for p in self.papers}
+
+    def citation(self, paper: Paper) -> str:
+        """The BibTeX entry of one paper (the build cache may render a single page)."""
+        entries = self._citations
+        if paper.slug not in entries:
+            entries[paper.slug] = bibtex.render_entry(
+                paper,
+                self.cite_keys[paper.slug],
+                page_url=self.url(paper_url(paper.slug)),
+                list_name=self.site_name,
             )
-            for p in self.papers
-        }
+        return entries[paper.slug]
+
+    @cached_property
+    def _citations(self) -> dict[str, str]:
+        return {}
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:
@@ -211,7 +222,7 @@ def render_paper(site: Site, paper: Paper) -> str:
     related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
     own = site.topics_of(paper)
     shared = {r.slug: [t for t in site.topics_of(r) if t in own] for r in related}
-    entry = site.citations[paper.slug]
+    entry = site.citation(paper)
     return render_template(
         "paper.md.j2",
         meta=paper_meta(site, paper),
