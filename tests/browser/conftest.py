@@ -53,7 +53,7 @@ def base_url(built: BuiltSite) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(request: pytest.FixtureRequest) -> Iterator[Any]:
     missing = missing_browser_tools()
     if missing:
         reason = "browser tests cannot run: " + "; ".join(missing)
@@ -62,12 +62,9 @@ def browser() -> Iterator[Any]:
         _SKIPPED.append(reason)
         warnings.warn(f"SKIPPING the browser tests: {reason}", stacklevel=1)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    chromium = launch(request.getfixturevalue("playwright_session"))
+    yield chromium
+    chromium.close()
 
 
 @dataclass

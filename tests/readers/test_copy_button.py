@@ -19,16 +19,14 @@ SLUG = "stim-a-fast-stabilizer-circuit-simulator"
 
 
 @pytest.fixture(scope="module")
-def page(built: Built) -> Iterator[Any]:
+def page(built: Built, request: pytest.FixtureRequest) -> Iterator[Any]:
     missing = missing_browser_tools()
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"cannot run the browser: {'; '.join(missing)} — and CI is set")
         pytest.skip(f"SKIPPING the copy-button test: {'; '.join(missing)}")
-    from playwright.sync_api import sync_playwright
-
-    with serve(built.site) as base_url, sync_playwright() as playwright:
-        browser = launch(playwright)
+    with serve(built.site) as base_url:
+        browser = launch(request.getfixturevalue("playwright_session"))
         context = browser.new_context(base_url=base_url)
         context.grant_permissions(["clipboard-read", "clipboard-write"])
         tab = context.new_page()
