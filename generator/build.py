@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import validate
+from . import parallel, validate
 from .cache import CACHE_DIR, Cache, Inputs, scan, with_mkdocs
 from .classify import classify
 from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
@@ -203,6 +203,11 @@ def generate(
             if strict and problems:
                 raise BuildError("content has problems; nothing was written", problems)
             return WriteReport(unchanged=len(on_disk), states=dict(cache.state.outputs)), problems
+    unread = cache.unread(inputs) if cache else []
+    if cache is not None and len(unread) >= parallel.MIN_ITEMS and parallel.can_fork():
+        with progress.stage("parse") as line:
+            cache.prefetch(project.content, project.display(project.content), inputs, unread)
+            line.detail = f"{len(unread)} papers read and classified in two processes"
     content, problems = check(
         project, progress, read_paper=cache.paper_reader(inputs) if cache else load_paper
     )
@@ -304,11 +309,14 @@ def _render(
 
 
 def _render_papers(site: Site, papers: Sequence[Paper], line: StageLine) -> dict[str, str]:
-    files: dict[str, str] = {}
-    for start in range(0, len(papers), CHUNK):
-        line.tick(start, len(papers))
-        files.update(render_paper_pages(site, papers[start : start + CHUNK]))
-    return files
+    def render(share: Sequence[Paper]) -> list[tuple[str, str]]:
+        files: list[tuple[str, str]] = []
+        for start in range(0, len(share), CHUNK):
+            line.tick(start * len(papers) // len(share), len(papers))  # this process's share, scaled
+            files += render_paper_pages(site, share[start : start + CHUNK]).items()
+        return files
+
+    return dict(parallel.halves(render, papers))
 
 
 def mkdocs_build(project: Project, progress: Progress) -> None:

@@ -44,8 +44,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import classify
-from .load import PAPERS_DIR, PaperReader, load_paper
+from . import classify, parallel
+from .load import PAPERS_DIR, TOPICS_FILE, PaperReader, load_paper, load_taxonomy
 from .model import Paper, Problem
 from .write import FileState, digest
 
@@ -115,6 +115,23 @@ class Inputs:
     mkdocs_yml: bytes
     #: The files of content/ as this scan found them, for the next scan.
     seen: dict[str, Seen] = field(default_factory=dict, compare=False)
+    #: When the scan started (time.time_ns()).
+    started: int = 0
+
+    def still(self, rel: str, path: Path) -> bool:
+        """Whether the file at `path` still holds the bytes this scan digested as `rel`."""
+        seen = self.seen.get(rel)
+        if seen is None:
+            return False
+        try:
+            st = path.stat()
+            stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            # Unchanged since before the scan began: nothing can have written to it since.
+            if stat == seen.stat and stat[2] < self.started - SETTLED_NS:
+                return True
+            return digest(path.read_bytes()) == seen.digest
+        except OSError:
+            return False
 
     @functools.cached_property
     def key(self) -> bytes:
@@ -178,7 +195,7 @@ def scan(content: Path, mkdocs_yml: Path, seen: Mapping[str, Seen] | None = None
         mkdocs = digest(mkdocs_yml.read_bytes())
     except OSError:
         mkdocs = b""
-    return Inputs(files, heads, mkdocs, found)
+    return Inputs(files, heads, mkdocs, found, started)
 
 
 def intact(known: FileState | None, st: os.stat_result | None) -> bool:
@@ -301,16 +318,64 @@ class Cache:
                 paper, problems = load_paper(path, shown, topic_ids)
                 hit = (paper, tuple(problems))
                 # Remember it only if the file still holds the bytes scanned: it may have changed since.
-                try:
-                    if known is None or digest(path.read_bytes()) != known:
-                        return paper, problems
-                except OSError:
+                if not inputs.still(f"{PAPERS_DIR}/{path.name}", path):
                     return paper, problems
                 self._changed = True
             self._used[key] = hit
             return hit[0], list(hit[1])
 
         return read_paper
+
+    def unread(self, inputs: Inputs) -> list[str]:
+        """The paper files (by name) whose bytes the cache has never read."""
+        known = {(key[0], key[3]) for key in self.records.papers}
+        # The files read_content reads: *.md right in papers/, not hidden.
+        return [
+            name
+            for top, _, name in (rel.partition("/") for rel in inputs.content)
+            if top == PAPERS_DIR
+            and "/" not in name
+            and name.endswith(".md")
+            and not name.startswith(".")
+            and (name, inputs.content[f"{PAPERS_DIR}/{name}"]) not in known
+        ]
+
+    def prefetch(self, content: Path, display: str, inputs: Inputs, names: Sequence[str]) -> None:
+        """Read and classify paper files `names` in two processes, before `check` asks for them.
+
+        The loader then finds each here as it asks for them one by one.  `display`
+        is how `check` shows content/ (it is part of each record).
+        """
+        taxonomy, _ = load_taxonomy(content / TOPICS_FILE, f"{display}/{TOPICS_FILE}")
+        topic_ids = taxonomy.ids if taxonomy else ()
+        matcher = classify.Matcher(taxonomy) if taxonomy else None
+        folder = content / PAPERS_DIR
+
+        def read(chunk: Sequence[str]) -> list[tuple[str, Paper | None, tuple[Problem, ...], Any]]:
+            out = []
+            for name in chunk:
+                paper, problems = load_paper(folder / name, f"{display}/{PAPERS_DIR}/{name}", topic_ids)
+                assigned = classify.assign(matcher, paper) if matcher and paper else None
+                out.append((name, paper, tuple(problems), assigned))
+            return out
+
+        made: dict[str, tuple[Paper, Any]] = {}
+        for name, paper, problems, assigned in parallel.halves(read, names):
+            if inputs.still(f"{PAPERS_DIR}/{name}", folder / name):
+                key = (
+                    name,
+                    f"{display}/{PAPERS_DIR}/{name}",
+                    topic_ids,
+                    inputs.content[f"{PAPERS_DIR}/{name}"],
+                )
+                self.records.papers[key] = (paper, problems)
+                self._changed = True
+            if paper is not None and assigned is not None:
+                made[paper.slug] = (paper, assigned)
+        if taxonomy is not None:
+            memo = classify.memo()
+            known = dict(memo[1]) if memo and memo[0] == taxonomy else {}
+            classify.remember((taxonomy, {**known, **made}))
 
     def related(
         self, inputs: Inputs, papers: Sequence[Paper], find: Callable[[Sequence[Paper]], Related]
