@@ -57,6 +57,8 @@ TARGETS = (
     ("make site", 215, 15.0, None),
 )
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
+#: Lists up to this size get `--runs` mkdocs builds; bigger ones `--mkdocs-runs` (4 minutes each at 10,000).
+MKDOCS_FEW = 2000
 
 
 @dataclass
@@ -287,8 +289,9 @@ def render(results: list[ListResult], runs: int, mkdocs_runs: int, command: str,
         f"- Load average (1 min) while measuring: {min(loads):.1f} to {max(loads):.1f} "
         "(the machine is shared; CPU time is the steadier figure)",
         "",
-        f"Median of {runs} runs (mkdocs build: {mkdocs_runs}); wall time, then CPU time (user + system) and "
-        "peak memory (maximum resident set size) of the process.",
+        f"Median of {runs} runs (mkdocs build: {mkdocs_runs} for lists over {MKDOCS_FEW:,} papers, "
+        "which take minutes each); wall time, then CPU time (user + system, both processes when "
+        "generate uses two) and peak memory (maximum resident set size) of the process.",
         "",
         "| step | " + " | ".join(heads) + " |",
         "| --- | " + " | ".join("---" for _ in results) + " |",
@@ -344,6 +347,8 @@ def write_results(path: Path, block: str) -> None:
         head, rest = old.split(BEGIN, 1)
         tail = rest.split(END, 1)[1].lstrip("\n")
         text = head + block + ("\n" + tail if tail else "")
+    elif old.strip():
+        text = old.rstrip("\n") + "\n\n" + block
     else:
         text = "# Benchmark results\n\n" + block
     path.write_text(text, encoding="utf-8")
@@ -353,7 +358,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="shipped,2000,10000", help="'shipped' and/or numbers of papers")
     parser.add_argument("--runs", type=int, default=3, help="runs of each step (median shown)")
-    parser.add_argument("--mkdocs-runs", type=int, default=0, help="runs of mkdocs build (default: --runs)")
+    parser.add_argument(
+        "--mkdocs-runs",
+        type=int,
+        default=1,
+        help=f"runs of mkdocs build for lists over {MKDOCS_FEW:,} papers (minutes each); others get --runs",
+    )
     parser.add_argument("--quick", action="store_true", help="a 30-paper list, one run: checks the script")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--workdir", type=Path, help="keep the projects here (default: a temporary folder)")
@@ -364,12 +374,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     sizes = ["30"] if args.quick else args.sizes.split(",")
     runs = 1 if args.quick else args.runs
-    mkdocs_runs = args.mkdocs_runs or runs
+    mkdocs_runs = args.mkdocs_runs
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    if not args.quick and (args.sizes, args.runs, args.mkdocs_runs) != ("shipped,2000,10000", 3, 0):
-        command += f" --sizes {args.sizes} --runs {args.runs}" + (
-            f" --mkdocs-runs {args.mkdocs_runs}" if args.mkdocs_runs else ""
-        )
+    if not args.quick and (args.sizes, args.runs, args.mkdocs_runs) != ("shipped,2000,10000", 3, 1):
+        command += f" --sizes {args.sizes} --runs {args.runs} --mkdocs-runs {args.mkdocs_runs}"
     work = args.workdir or Path(tempfile.mkdtemp(prefix="reading-list-bench-"))
     loads = [os.getloadavg()[0]]
 
@@ -389,7 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log(f"writing a synthetic list of {int(size):,} papers (seed {SEED})")
                 make_project(None, root, int(size))
                 label = f"synthetic {int(size):,}"
-            result = bench_list(label, root, runs, mkdocs_runs, log)
+            papers = sum(1 for _ in (root / "content" / "papers").glob("*.md"))
+            result = bench_list(label, root, runs, mkdocs_runs if papers > MKDOCS_FEW else runs, log)
             result.steps["related"] = bench_related_json(root, runs)
             if size == "shipped" or args.quick:
                 result.steps["make site"] = bench_make_site(root, runs)

@@ -203,7 +203,11 @@ def generate(
             if strict and problems:
                 raise BuildError("content has problems; nothing was written", problems)
             return WriteReport(unchanged=len(on_disk), states=dict(cache.state.outputs)), problems
-    unread = cache.unread(inputs) if cache else []
+    unread: list[str] = []
+    if cache is not None:
+        with progress.stage("cache") as line:
+            unread = cache.unread(inputs)
+            line.detail = f"{len(inputs.heads) - len(unread)} of {len(inputs.heads)} paper files known"
     if cache is not None and len(unread) >= parallel.MIN_ITEMS and parallel.can_fork():
         with progress.stage("parse") as line:
             cache.prefetch(project.content, project.display(project.content), inputs, unread)
