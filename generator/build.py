@@ -7,6 +7,7 @@ then writes only what changed.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -203,29 +204,14 @@ def generate(
             if strict and problems:
                 raise BuildError("content has problems; nothing was written", problems)
             return WriteReport(unchanged=len(on_disk), states=dict(cache.state.outputs)), problems
-    unread: list[str] = []
-    if cache is not None:
-        with progress.stage("cache") as line:
-            unread = cache.unread(inputs)
-            line.detail = f"{len(inputs.heads) - len(unread)} of {len(inputs.heads)} paper files known"
-    if cache is not None and len(unread) >= parallel.MIN_ITEMS and parallel.can_fork():
-        with progress.stage("parse") as line:
-            cache.prefetch(project.content, project.display(project.content), inputs, unread)
-            line.detail = f"{len(unread)} papers read and classified in two processes"
-    content, problems = check(
-        project, progress, read_paper=cache.paper_reader(inputs) if cache else load_paper
-    )
+    content, problems = _check_cached(project, progress, cache, inputs) if cache else check(project, progress)
     if content is None or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
     mkdocs_text = project.mkdocs_yml.read_text(encoding="utf-8")
     site_url, site_name = read_site_settings(mkdocs_text)
     relate: Relate = _find_related
     if cache is not None:
-        known = cache
-
-        def relate(papers: Sequence[Paper]) -> dict[str, tuple[str, ...]]:
-            return known.related(inputs, papers, _find_related)
-
+        relate = functools.partial(cache.related, inputs, find=_find_related)
     site = compute(content, progress, site_url=site_url, site_name=site_name, relate=relate)
     with progress.stage("render") as line:
         nav = render_nav(mkdocs_text, content.taxonomy)
@@ -255,6 +241,20 @@ def generate(
             problems,
         )
     return report, problems
+
+
+def _check_cached(
+    project: Project, progress: Progress, cache: Cache, inputs: Inputs
+) -> tuple[Content | None, list[Problem]]:
+    """`check`, with the papers the cache knows read from it, and many new ones read in two processes."""
+    with progress.stage("cache") as line:
+        unread = cache.unread(inputs)
+        line.detail = f"{len(inputs.heads) - len(unread)} of {len(inputs.heads)} paper files known"
+    if len(unread) >= parallel.MIN_ITEMS and parallel.can_fork():
+        with progress.stage("parse") as line:
+            cache.prefetch(project.content, project.display(project.content), inputs, unread)
+            line.detail = f"{len(unread)} papers read and classified in two processes"
+    return check(project, progress, read_paper=cache.paper_reader(inputs))
 
 
 @dataclass(frozen=True)

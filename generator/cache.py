@@ -378,10 +378,14 @@ class Cache:
             classify.remember((taxonomy, {**known, **made}))
 
     def related(
-        self, inputs: Inputs, papers: Sequence[Paper], find: Callable[[Sequence[Paper]], Related]
+        self, inputs: Inputs, papers: Sequence[Paper], *, find: Callable[[Sequence[Paper]], Related]
     ) -> Related:
-        """The related papers of `papers`, computed by `find` unless some paper file changed."""
-        key = _hash(inputs.papers, [p.slug for p in papers])
+        """The related papers of `papers`, computed by `find` unless some paper file changed.
+
+        related.py reads papers only, but the taxonomy is in the key too: topics are
+        a likely input of a future similarity, and it changes seldom.
+        """
+        key = _hash(inputs.papers, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
         kept = self.records.related
         if kept is not None and kept[0] == key:
             return kept[1]
