@@ -5,7 +5,9 @@
 
 Every step runs in its own process, as a curator would run it, and is timed
 from the outside: wall time, CPU time (user + system) and peak memory (the
-child's maximum resident set size, from wait4).  Each step runs `--runs`
+child's maximum resident set size, from wait4).  Linux counts in that peak the
+memory the child had before it exec'd, a copy of this process, so this
+process stays small: it writes lists and dumps in subprocesses too.  Each step runs `--runs`
 times and the table shows medians (the peak memory is the largest seen).
 Synthetic lists come from benchmarks/make_list.py with its default seed.
 
@@ -41,8 +43,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make `generator` and `benchmarks` importable
     sys.path.insert(0, str(REPO))
-
-from benchmarks.make_list import SEED, make_project  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 BEGIN = "<!-- BEGIN measured: written by benchmarks/run.py, do not edit by hand -->"
@@ -125,7 +125,7 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 
 def write_dump(content: Path, dest: Path) -> int:
-    """Write the titles and abstracts of `content` as a dump in the seed's format."""
+    """Write the titles and abstracts of `content` as a dump in the seed's format (`--write-dump`)."""
     from generator.load import load_content
 
     loaded, problems = load_content(content)
@@ -148,6 +148,29 @@ def edit_notes(root: Path, run: int) -> None:
     path = papers[len(papers) // 2]
     with path.open("a", encoding="utf-8") as f:
         f.write(f"\nBenchmark edit {run}: compare the kernels with the previous version.\n")
+
+
+def helper(args: Sequence[str]) -> None:
+    """Run this script with `args` in a process of its own (see the module docstring)."""
+    subprocess.run([sys.executable, str(Path(__file__)), *args], cwd=REPO, env=ENV, check=True)
+
+
+def make_project(root: Path, size: str) -> str:
+    """Make the project to measure at `root`: the shipped list or a synthetic one; return its label."""
+    if size == "shipped":
+        shutil.copytree(REPO / "content", root / "content")
+        label = "shipped"
+    else:
+        subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / "make_list.py"), size, str(root / "content")],
+            cwd=REPO,
+            env=ENV,
+            check=True,
+        )
+        label = f"synthetic {int(size):,}"
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    return label
 
 
 def related_step(content: Path) -> None:
@@ -185,7 +208,7 @@ def bench_list(label: str, root: Path, runs: int, mkdocs_runs: int, log: Callabl
         log(f"  {label} {step}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s cpu, {sample.peak_mb:.0f} MB")
 
     dump = root / "dump.txt"
-    write_dump(root / "content", dump)
+    helper(["--write-dump", str(root / "content"), str(dump)])
     for i in range(runs):
         target = root / f"import-{i}"
         shutil.rmtree(target, ignore_errors=True)
@@ -368,9 +391,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--workdir", type=Path, help="keep the projects here (default: a temporary folder)")
     parser.add_argument("--related-step", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--write-dump", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.related_step:
         related_step(args.related_step)
+        return 0
+    if args.write_dump:
+        write_dump(*args.write_dump)
         return 0
     sizes = ["30"] if args.quick else args.sizes.split(",")
     runs = 1 if args.quick else args.runs
@@ -390,13 +417,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in sizes:
             root = work / f"list-{size}"
             shutil.rmtree(root, ignore_errors=True)
-            if size == "shipped":
-                make_project(REPO / "content", root)
-                label = "shipped"
-            else:
-                log(f"writing a synthetic list of {int(size):,} papers (seed {SEED})")
-                make_project(None, root, int(size))
-                label = f"synthetic {int(size):,}"
+            log(f"preparing {size} (synthetic lists: benchmarks/make_list.py, default seed)")
+            label = make_project(root, size)
             papers = sum(1 for _ in (root / "content" / "papers").glob("*.md"))
             result = bench_list(label, root, runs, mkdocs_runs if papers > MKDOCS_FEW else runs, log)
             result.steps["related"] = bench_related_json(root, runs)
