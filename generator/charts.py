@@ -14,6 +14,8 @@ import math
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
+from . import text
+
 FONT = 13
 #: Average advance of a character at FONT px in a sans-serif face, to size label columns.
 CHAR_WIDTH = 7.0
@@ -63,13 +65,7 @@ def _text_width(text: str) -> float:
 
 def shorten(label: str, limit: int = LABEL_CHARS) -> str:
     """`label` cut at a word boundary to `limit` characters, with an ellipsis."""
-    label = " ".join(label.split())
-    if len(label) <= limit:
-        return label
-    cut = label[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:&") + "…"
+    return text.shorten(label, limit, trim=" ,;:&")
 
 
 def _label(x: float, y: float, text: str, *, anchor: str = "start", cls: str = "", extra: str = "") -> str:

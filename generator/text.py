@@ -41,10 +41,15 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]][.!?])\s+(?=[A-Z])")
 def first_sentence(text: str, limit: int = 200) -> str:
     """Return the first sentence of `text`, cut at a word boundary to `limit` chars."""
     flat = " ".join(text.split())
-    sentence = _SENTENCE_END.split(flat, maxsplit=1)[0]
-    if len(sentence) <= limit:
-        return sentence
-    cut = sentence[: limit - 1]
+    return shorten(_SENTENCE_END.split(flat, maxsplit=1)[0], limit)
+
+
+def shorten(text: str, limit: int, trim: str = ",;: ") -> str:
+    """`text` on one line, cut at a word boundary to `limit` chars with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
     if " " in cut:
         cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(",;: ") + "…"
+    return cut.rstrip(trim) + "…"
