@@ -32,12 +32,16 @@ def can_fork() -> bool:
 
 
 def halves(
-    work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, minimum: int = MIN_ITEMS
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    *,
+    minimum: int = MIN_ITEMS,
+    middle: int | None = None,
 ) -> list[R]:
-    """`work(items)`, with the second half of `items` done in a forked child when worth it."""
+    """`work(items)`, with `items[middle:]` (the second half) done in a forked child when worth it."""
     if len(items) < minimum or not can_fork():
         return work(items)
-    middle = len(items) // 2
+    middle = len(items) // 2 if middle is None else middle
     first, second = items[:middle], items[middle:]
     read_end, write_end = os.pipe()
     pid = os.fork()
