@@ -256,3 +256,26 @@ def test_state_of_another_version_is_ignored(tmp_path: Path) -> None:
 )
 def test_front_matter_bytes_end_where_the_loader_ends_them(text: bytes, head: bytes) -> None:
     assert cache.front_matter(text) == head
+
+
+def test_validate_with_the_cache_reports_what_validate_without_it_reports(
+    warm: Path, tmp_path: Path, run: Run
+) -> None:
+    papers = sorted((warm / "content" / "papers").iterdir())
+    edit_front_matter(papers[5], lambda m: m.update(year="twenty"))  # an error
+    edit_front_matter(papers[9], lambda m: m.update(abstract="Too short to be an abstract."))  # a warning
+    cached = run(warm, "validate", check=False)
+    cold = tmp_path / "cold"
+    cold.mkdir()
+    for name in ("content", "overrides"):
+        shutil.copytree(warm / name, cold / name)
+    shutil.copy2(warm / "mkdocs.yml", cold / "mkdocs.yml")
+    fresh = run(cold, "validate", check=False)
+    assert cached.returncode == fresh.returncode == 1
+
+    def problems(stderr: str) -> list[str]:
+        return [line for line in stderr.splitlines() if line.startswith("content/")]
+
+    assert problems(cached.stderr) == problems(fresh.stderr)
+    assert any("year" in line for line in problems(fresh.stderr))
+    assert any("abstract" in line for line in problems(fresh.stderr))
