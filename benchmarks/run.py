@@ -37,8 +37,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make `generator` and `benchmarks` importable
@@ -99,6 +100,32 @@ class ListResult:
     site_files: int = 0
     search_index_bytes: int = 0
     docs_files: int = 0
+    #: When, how (the command) and under what load (1-minute average, lowest and highest) it was measured.
+    measured: str = ""
+    command: str = ""
+    load: tuple[float, float] = (0.0, 0.0)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ListResult:
+        steps = {
+            name: Measure([Sample(**sample) for sample in step["samples"]])
+            for name, step in data["steps"].items()
+        }
+        return cls(**{**data, "steps": steps, "load": tuple(data["load"])})
+
+
+def read_results(path: Path) -> list[ListResult]:
+    """The lists measured before (the JSON beside RESULTS.md), so one size can be measured again."""
+    try:
+        return [ListResult.from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def merge_results(old: list[ListResult], new: list[ListResult]) -> list[ListResult]:
+    kept = {r.label: r for r in old}
+    kept.update((r.label, r) for r in new)
+    return sorted(kept.values(), key=lambda r: (r.papers, r.label))
 
 
 def measure(cmd: Sequence[str], cwd: Path = REPO) -> tuple[Sample, str]:
@@ -301,20 +328,21 @@ def fmt_step(m: Measure | None) -> str:
     return f"{m.wall:.2f} s ({m.cpu:.2f} cpu, {m.peak_mb:.0f} MB)"
 
 
-def render(results: list[ListResult], runs: int, mkdocs_runs: int, command: str, loads: list[float]) -> str:
+def render(results: list[ListResult]) -> str:
     heads = [f"{r.label} ({r.papers:,} papers)" for r in results]
+    commands = sorted({r.command for r in results})
     lines = [
         BEGIN,
         "",
-        f"Measured {dt.date.today().isoformat()} with `{command}`.",
+        "Measured with " + ", then ".join(f"`{c}`" for c in commands) + " (see the last rows for when).",
         "",
         *machine(),
-        f"- Load average (1 min) while measuring: {min(loads):.1f} to {max(loads):.1f} "
-        "(the machine is shared; CPU time is the steadier figure)",
         "",
-        f"Median of {runs} runs (mkdocs build: {mkdocs_runs} for lists over {MKDOCS_FEW:,} papers, "
-        "which take minutes each); wall time, then CPU time (user + system, both processes when "
-        "generate uses two) and peak memory (maximum resident set size) of the process.",
+        "Each cell: the median of the runs (`--runs`, 3 by default; `--mkdocs-runs` for mkdocs builds of "
+        f"lists over {MKDOCS_FEW:,} papers, which take minutes each) of wall time, then CPU time "
+        "(user + system, of both processes when generate uses two) and peak memory (maximum resident "
+        "set size). The machine is shared: the load average shows how much else ran, and CPU time is "
+        "the steadier figure.",
         "",
         "| step | " + " | ".join(heads) + " |",
         "| --- | " + " | ".join("---" for _ in results) + " |",
@@ -333,6 +361,10 @@ def render(results: list[ListResult], runs: int, mkdocs_runs: int, command: str,
     )
     lines.append(
         "| search index | " + " | ".join(f"{r.search_index_bytes / 1e6:.2f} MB" for r in results) + " |"
+    )
+    lines.append("| measured | " + " | ".join(r.measured for r in results) + " |")
+    lines.append(
+        "| load average | " + " | ".join(f"{r.load[0]:.1f} to {r.load[1]:.1f}" for r in results) + " |"
     )
     notes = [f"- {r.label}, {step}: {m.notes}" for r in results for step, m in r.steps.items() if m.notes]
     if notes:
@@ -379,7 +411,11 @@ def write_results(path: Path, block: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="shipped,2000,10000", help="'shipped' and/or numbers of papers")
+    parser.add_argument(
+        "--sizes",
+        default="shipped,2000,10000",
+        help="'shipped' and/or numbers of papers; lists measured before keep their columns",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of each step (median shown)")
     parser.add_argument(
         "--mkdocs-runs",
@@ -406,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick and (args.sizes, args.runs, args.mkdocs_runs) != ("shipped,2000,10000", 3, 1):
         command += f" --sizes {args.sizes} --runs {args.runs} --mkdocs-runs {args.mkdocs_runs}"
     work = args.workdir or Path(tempfile.mkdtemp(prefix="reading-list-bench-"))
-    loads = [os.getloadavg()[0]]
+    loads: list[float] = []
 
     def log(text: str) -> None:
         loads.append(os.getloadavg()[0])
@@ -415,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     try:
         for size in sizes:
+            loads.clear()
             root = work / f"list-{size}"
             shutil.rmtree(root, ignore_errors=True)
             log(f"preparing {size} (synthetic lists: benchmarks/make_list.py, default seed)")
@@ -424,11 +461,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             result.steps["related"] = bench_related_json(root, runs)
             if size == "shipped" or args.quick:
                 result.steps["make site"] = bench_make_site(root, runs)
+            log(f"done with {size}")
+            result.measured = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+            result.command = command
+            result.load = (min(loads), max(loads))
             results.append(result)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
-    block = render(results, runs, mkdocs_runs, command, loads)
+    store = args.out.with_suffix(".json")
+    results = merge_results([] if args.quick else read_results(store), results)
+    store.write_text(json.dumps([asdict(r) for r in results], indent=1) + "\n", encoding="utf-8")
+    block = render(results)
     print(block)
     write_results(args.out, block)
     return 0
