@@ -123,11 +123,24 @@ def plan(
     return report
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write `path` atomically: readers see the old file or the new one, never a part."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+class _Folders:
+    """Folders made so far, so that writing a tree makes each only once."""
+
+    def __init__(self) -> None:
+        self.made: set[Path] = set()
+
+    def parent_made(self, path: Path) -> Path:
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        return path
 
 
 #: Up to this many files written or deleted, "swap" mode replaces them one by one: linking every
@@ -160,18 +173,15 @@ def write_tree(
     fresh = swap and not dest.exists()
     if fresh or not swap or len(report.written) + len(report.deleted) <= SMALL_CHANGE:
         target = dest.with_name(f".{dest.name}.new") if fresh else dest
-        made: set[Path] = set()
+        folders = _Folders()
         for i, rel in enumerate(report.written):
             if tick:
                 tick(i, len(report.written))
-            path = target / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+            path = folders.parent_made(target / rel)
             if fresh:  # nobody sees this tree before it is renamed into place
                 path.write_bytes(encoded[rel])
             else:
-                _write_file(path, encoded[rel])
+                _replace_file(path, encoded[rel])
         for rel in report.deleted:
             (dest / rel).unlink()
             _prune_empty_dirs((dest / rel).parent, dest)
@@ -180,14 +190,11 @@ def write_tree(
     else:
         new = dest.with_name(f".{dest.name}.new")
         written = set(report.written)
-        made = set()
+        folders = _Folders()
         for i, rel in enumerate(report.states):
             if tick:
                 tick(i, len(report.states))
-            path = new / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
+            path = folders.parent_made(new / rel)
             if rel in written:
                 path.write_bytes(encoded[rel])
             else:
@@ -220,5 +227,6 @@ def write_file(path: Path, data: str) -> bool:
     encoded = data.encode("utf-8")
     if _same(path, encoded):
         return False
-    _write_file(path, encoded)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace_file(path, encoded)
     return True

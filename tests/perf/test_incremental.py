@@ -42,13 +42,18 @@ def contents(snap: Snapshot) -> dict[str, bytes]:
     return {rel: data for rel, (data, _, _) in snap.items()}
 
 
-def cold_build(project: Path, dest: Path, run: Run) -> dict[str, bytes]:
-    """Generate a copy of `project`'s inputs from scratch: no docs/, no cache."""
+def copy_inputs(project: Path, dest: Path) -> Path:
+    """A new project at `dest` with the inputs of `project` only: no docs/, no cache."""
     dest.mkdir()
     for name in ("content", "overrides"):
         shutil.copytree(project / name, dest / name)
     shutil.copy2(project / "mkdocs.yml", dest / "mkdocs.yml")
-    run(dest, "generate")
+    return dest
+
+
+def cold_build(project: Path, dest: Path, run: Run) -> dict[str, bytes]:
+    """Generate a copy of `project`'s inputs from scratch."""
+    run(copy_inputs(project, dest), "generate")
     return contents(snapshot(dest))
 
 
@@ -227,11 +232,7 @@ def test_a_change_of_generator_code_invalidates_the_cache(warm: Path, tmp_path: 
     run_copy(warm, "generate")
     after = contents(snapshot(warm))
     assert after[f"docs/papers/{most_related(warm)}.md"].endswith(b"Changed template.\n")
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    for name in ("content", "overrides"):
-        shutil.copytree(warm / name, cold / name)
-    shutil.copy2(warm / "mkdocs.yml", cold / "mkdocs.yml")
+    cold = copy_inputs(warm, tmp_path / "cold")
     run_copy(cold, "generate")
     assert after == contents(snapshot(cold))
 
@@ -265,12 +266,7 @@ def test_validate_with_the_cache_reports_what_validate_without_it_reports(
     edit_front_matter(papers[5], lambda m: m.update(year="twenty"))  # an error
     edit_front_matter(papers[9], lambda m: m.update(abstract="Too short to be an abstract."))  # a warning
     cached = run(warm, "validate", check=False)
-    cold = tmp_path / "cold"
-    cold.mkdir()
-    for name in ("content", "overrides"):
-        shutil.copytree(warm / name, cold / name)
-    shutil.copy2(warm / "mkdocs.yml", cold / "mkdocs.yml")
-    fresh = run(cold, "validate", check=False)
+    fresh = run(copy_inputs(warm, tmp_path / "cold"), "validate", check=False)
     assert cached.returncode == fresh.returncode == 1
 
     def problems(stderr: str) -> list[str]:
