@@ -22,7 +22,7 @@ import yaml
 from . import parallel, validate
 from .cache import CACHE_DIR, Cache, Inputs, scan, with_mkdocs
 from .classify import classify
-from .load import PAPERS_DIR, Content, PaperReader, read_content
+from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
 from .model import Paper, Problem, Taxonomy
 from .progress import Progress, StageLine
 from .render import Site, paper_path, render_list_files, render_paper_pages, render_related_files
@@ -211,7 +211,11 @@ def generate(
             if strict and problems:
                 raise BuildError("content has problems; nothing was written", problems)
             return WriteReport(unchanged=len(on_disk), states=dict(cache.state.outputs)), problems
-    content, problems = _check_cached(project, progress, cache, inputs) if cache else check(project, progress)
+    content, problems = (
+        _check_cached(project, progress, cache, inputs)
+        if cache
+        else check(project, progress, read_paper=load_paper)
+    )
     if content is None or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
     mkdocs_text = project.mkdocs_yml.read_text(encoding="utf-8")

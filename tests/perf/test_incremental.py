@@ -21,6 +21,8 @@ import pytest
 import yaml
 
 from generator import cache
+from generator.build import Project, generate
+from generator.progress import Progress
 
 from .conftest import ROOT, Run
 
@@ -275,3 +277,12 @@ def test_validate_with_the_cache_reports_what_validate_without_it_reports(
     assert problems(cached.stderr) == problems(fresh.stderr)
     assert any("year" in line for line in problems(fresh.stderr))
     assert any("abstract" in line for line in problems(fresh.stderr))
+
+
+def test_generate_without_the_cache_gives_the_same_output_and_keeps_no_cache(
+    project: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    generate(Project(project), Progress(quiet=True), cached=False)
+    assert not (project / cache.CACHE_DIR).exists()
+    assert contents(snapshot(project)) == cold_build(project, tmp_path / "cached", run)
