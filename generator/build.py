@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from . import parallel, validate
-from .cache import CACHE_DIR, Cache, Inputs, scan, with_mkdocs
+from .cache import CACHE_DIR, Cache, Inputs, Kept, scan, with_mkdocs
 from .classify import classify
 from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
 from .model import Paper, Problem, Taxonomy
@@ -136,7 +136,7 @@ def compute(
         line.detail = f"{placed}/{len(assignments)} papers in {len(content.taxonomy.topics)} topics"
     with progress.stage("related") as line:
         related = relate(content.papers)
-        line.detail = f"{len(related)} papers"
+        line.detail = f"{len(related)} papers" + (", as the last run found them" if isinstance(related, Kept) else "")
     return Site(
         content.papers,
         content.taxonomy,

@@ -13,8 +13,8 @@ What is kept, and what each entry depends on:
   (same size and mtime), there is nothing to do and the run stops there.
 - each paper's record and problems: its bytes, its name and the topic ids.
 - topic assignments: `classify` redoes a paper whose record or the taxonomy changed.
-- related papers: every paper file, whole, since related.py reads titles,
-  abstracts *and notes*; a notes edit computes them again.
+- related papers: the front matter of every paper file (related.py reads
+  titles and abstracts, never notes), so a notes edit does not compute them again.
 - a paper page: its own file, the "catalogue" (every paper's front matter,
   every other file of content/, the site settings), and its own related list.
   Pages never show other papers' notes, so a notes edit renders only that page
@@ -56,6 +56,10 @@ LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "Markdown", "numpy", "scipy")
 _CLOSING = re.compile(rb"\n---[\r ]*(?:\n|\Z)")
 
 Related = dict[str, tuple[str, ...]]
+
+
+class Kept(dict[str, tuple[str, ...]]):
+    """Related papers as the last run computed them: nothing they depend on changed."""
 #: (file name, display path, topic ids, file digest) -> (record, problems)
 PaperKey = tuple[str, str, tuple[str, ...], bytes]
 PaperEntry = tuple[Paper | None, tuple[Problem, ...]]
@@ -147,10 +151,9 @@ class Inputs:
         return _hash(version(), others, sorted(self.heads.items()), settings)
 
     @functools.cached_property
-    def papers(self) -> bytes:
-        """Digest of every paper file, whole."""
-        prefix = f"{PAPERS_DIR}/"
-        return _hash(version(), sorted((k, v) for k, v in self.content.items() if k.startswith(prefix)))
+    def fronts(self) -> bytes:
+        """Digest of the front matter of every paper file (by file name): all but the notes."""
+        return _hash(version(), sorted(self.heads.items()))
 
 
 def scan(content: Path, mkdocs_yml: Path, seen: Mapping[str, Seen] | None = None) -> Inputs:
@@ -382,13 +385,13 @@ class Cache:
     ) -> Related:
         """The related papers of `papers`, computed by `find` unless some paper file changed.
 
-        related.py reads papers only, but the taxonomy is in the key too: topics are
-        a likely input of a future similarity, and it changes seldom.
+        related.py reads titles and abstracts only, but the taxonomy is in the key too:
+        topics are a likely input of a future similarity, and it changes seldom.
         """
-        key = _hash(inputs.papers, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
+        key = _hash(inputs.fronts, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
         kept = self.records.related
         if kept is not None and kept[0] == key:
-            return kept[1]
+            return Kept(kept[1])
         result = find(papers)
         self.records.related = (key, result)
         self._changed = True

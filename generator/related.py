@@ -1,11 +1,17 @@
 """Find, for each paper, the papers most similar to it by content.
 
 Similarity is the cosine of TF-IDF vectors over the title (counted
-`TITLE_WEIGHT` times), the abstract and the curator's notes, with sublinear
+`TITLE_WEIGHT` times) and the abstract, with sublinear
 term frequency (``1 + log tf``), smoothed IDF and English stop words removed;
 terms found in more than half of the papers are dropped (their IDF is close to
 the minimum, so they barely move a cosine, yet they would make every pair of
 papers share a term).
+
+The curator's notes are left out on purpose.  They are commentary, often
+naming *other* papers ("compare with …"), which would pull unrelated papers
+together; and a similarity that read them would change with every notes
+edit, so one edit would recompute the lists of the whole collection and could
+move the related lists of papers nobody touched.
 
 It has to stay fast at 10,000 papers, so there is no N × N matrix: similarity
 rows are computed `BLOCK` papers at a time as sparse products, and only the
@@ -113,8 +119,6 @@ def count_terms(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, list[str]]:
         before = len(indices)
         indices.extend(map(column, words(paper.title) * TITLE_WEIGHT))
         indices.extend(map(column, words(paper.abstract)))
-        if paper.notes:
-            indices.extend(map(column, words(paper.notes)))
         lengths[i] = len(indices) - before
     indptr = np.concatenate(([0], np.cumsum(lengths)))
     ones = np.ones(len(indices))
