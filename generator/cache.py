@@ -12,6 +12,8 @@ What is kept, and what each entry depends on:
   they are all as they were and every file of docs/ is as the last run left it
   (same size and mtime), there is nothing to do and the run stops there.
 - each paper's record and problems: its bytes, its name and the topic ids.
+  Records are kept in `SHARDS` files by file name; a run rewrites only the
+  shards whose entries changed, so a notes edit writes one small file.
 - topic assignments: `classify` redoes a paper whose record or the taxonomy changed.
 - related papers: the front matter of every paper file (related.py reads
   titles and abstracts, never notes), so a notes edit does not compute them again.
@@ -38,15 +40,26 @@ import pickle
 import re
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import classify, parallel
-from .load import PAPERS_DIR, TOPICS_FILE, PaperReader, load_paper, load_taxonomy
-from .model import Paper, Problem
+from .load import (
+    PAGES_DIR,
+    PAPERS_DIR,
+    TOPICS_FILE,
+    Content,
+    PagesReader,
+    PaperReader,
+    load_pages,
+    load_paper,
+    load_taxonomy,
+)
+from .model import Paper, Problem, Taxonomy
 from .write import FileState, digest
 
 CACHE_DIR = Path(".cache") / "generator"
@@ -56,10 +69,13 @@ LIBRARIES = ("Jinja2", "MarkupSafe", "PyYAML", "Markdown", "numpy", "scipy")
 _CLOSING = re.compile(rb"\n---[\r ]*(?:\n|\Z)")
 
 Related = dict[str, tuple[str, ...]]
+T = TypeVar("T")
 
 
 class Kept(dict[str, tuple[str, ...]]):
     """Related papers as the last run computed them: nothing they depend on changed."""
+
+
 #: (file name, display path, topic ids, file digest) -> (record, problems)
 PaperKey = tuple[str, str, tuple[str, ...], bytes]
 PaperEntry = tuple[Paper | None, tuple[Problem, ...]]
@@ -233,7 +249,41 @@ class Records:
     version: bytes = b""
     papers: dict[PaperKey, PaperEntry] = field(default_factory=dict)
     assignments: classify.Memo | None = None
-    related: tuple[bytes, Related] | None = None
+    #: What was computed from the whole list (related papers, checks across papers, citation
+    #: keys), by name: the key it was computed for, and the value.
+    derived: dict[str, tuple[bytes, Any]] = field(default_factory=dict)
+
+
+#: The records of papers are kept in this many files, by file name, so that a run that
+#: read a few changed papers rewrites a few small files, not the records of every paper.
+SHARDS = 16
+
+
+def shard(name: str) -> int:
+    """The shard of the records of the paper file `name`."""
+    return zlib.crc32(name.encode()) % SHARDS
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The records of the paper files of one shard, and their topic assignments.
+
+    Every entry stands on its own (keyed by the file's bytes, or checked against
+    the paper and the taxonomy), so shards written by different runs mix safely.
+    """
+
+    version: bytes
+    papers: dict[PaperKey, PaperEntry]
+    taxonomy: Taxonomy | None
+    assigned: dict[str, tuple[Paper, Any]]
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The records that are not per paper: what was computed from the whole list."""
+
+    version: bytes
+    derived: dict[str, tuple[bytes, Any]]
 
 
 @dataclass(frozen=True)
@@ -281,20 +331,35 @@ class Cache:
         state = _read(folder / "state.pickle")
         self.state = state if isinstance(state, State) and state.version == version() else State()
         self._records: Records | None = None
-        self._assigned: dict[str, tuple[Paper, Any]] = {}
+        #: The shards as read, by number, and the related papers as read: what `save` compares with.
+        self._shards: dict[int, Shard] = {}
+        self._derived: dict[str, tuple[bytes, Any]] = {}
         self._used: dict[PaperKey, PaperEntry] = {}
-        self._changed = False
 
     @property
     def records(self) -> Records:
         if self._records is not None:
             return self._records
-        found = _read(self.folder / "records.pickle") if self.state.version else None
-        records = found if isinstance(found, Records) and found.version == version() else Records()
-        if records.assignments is not None:
-            taxonomy, assigned = records.assignments
-            self._assigned = dict(assigned)  # classify adds to its own copy
-            classify.remember((taxonomy, dict(assigned)))
+        records = Records(version())
+        if self.state.version:  # no state, no records worth reading: a run never finished here
+            meta = _read(self.folder / "records.pickle")
+            if isinstance(meta, Meta) and meta.version == version():
+                self._derived = meta.derived
+                records.derived = dict(meta.derived)
+            taxonomy: Taxonomy | None = None
+            assigned: dict[str, tuple[Paper, Any]] = {}
+            for i in range(SHARDS):
+                found = _read(self.folder / f"records-{i:02d}.pickle")
+                if not isinstance(found, Shard) or found.version != version():
+                    continue
+                self._shards[i] = found
+                records.papers.update(found.papers)
+                if found.taxonomy is not None and taxonomy in (None, found.taxonomy):
+                    taxonomy = found.taxonomy
+                    assigned.update(found.assigned)
+            if taxonomy is not None:
+                records.assignments = (taxonomy, assigned)
+                classify.remember((taxonomy, dict(assigned)))  # classify adds to its own copy
         self._records = records
         return records
 
@@ -323,11 +388,29 @@ class Cache:
                 # Remember it only if the file still holds the bytes scanned: it may have changed since.
                 if not inputs.still(f"{PAPERS_DIR}/{path.name}", path):
                     return paper, problems
-                self._changed = True
             self._used[key] = hit
             return hit[0], list(hit[1])
 
         return read_paper
+
+    def pages_reader(self, inputs: Inputs) -> PagesReader:
+        """A `load_pages` that returns what it found last time when no page file changed."""
+        prefix = f"{PAGES_DIR}/"
+        files = sorted((rel, d) for rel, d in inputs.content.items() if rel.startswith(prefix))
+
+        def read_pages(folder: Path, root_display: str) -> tuple[tuple[tuple[str, str], ...], list[Problem]]:
+            key = _hash(files, root_display)
+            kept = self.records.derived.get("pages")
+            if kept is not None and kept[0] == key:
+                pages, problems = kept[1]
+                return pages, list(problems)
+            pages, found = load_pages(folder, root_display)
+            # Remember them only if every page still holds the bytes scanned.
+            if all(inputs.still(rel, folder.parent / rel) for rel, _ in files):
+                self.records.derived["pages"] = (key, (pages, tuple(found)))
+            return pages, found
+
+        return read_pages
 
     def unread(self, inputs: Inputs) -> list[str]:
         """The paper files (by name) whose bytes the cache has never read."""
@@ -372,7 +455,6 @@ class Cache:
                     inputs.content[f"{PAPERS_DIR}/{name}"],
                 )
                 self.records.papers[key] = (paper, problems)
-                self._changed = True
             if paper is not None and assigned is not None:
                 made[paper.slug] = (paper, assigned)
         if taxonomy is not None:
@@ -380,22 +462,44 @@ class Cache:
             known = dict(memo[1]) if memo and memo[0] == taxonomy else {}
             classify.remember((taxonomy, {**known, **made}))
 
+    def derived(self, name: str, key: bytes, compute: Callable[[], T]) -> tuple[T, bool]:
+        """The value `compute()` gives, kept as `name` for `key`; and whether it was kept."""
+        kept = self.records.derived.get(name)
+        if kept is not None and kept[0] == key:
+            value: T = kept[1]
+            return value, True
+        value = compute()
+        self.records.derived[name] = (key, value)
+        return value, False
+
     def related(
         self, inputs: Inputs, papers: Sequence[Paper], *, find: Callable[[Sequence[Paper]], Related]
     ) -> Related:
-        """The related papers of `papers`, computed by `find` unless some paper file changed.
+        """The related papers of `papers`, computed by `find` unless some paper's front matter changed.
 
         related.py reads titles and abstracts only, but the taxonomy is in the key too:
         topics are a likely input of a future similarity, and it changes seldom.
         """
         key = _hash(inputs.fronts, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
-        kept = self.records.related
-        if kept is not None and kept[0] == key:
-            return Kept(kept[1])
-        result = find(papers)
-        self.records.related = (key, result)
-        self._changed = True
-        return result
+        value, kept = self.derived("related", key, lambda: find(papers))
+        return Kept(value) if kept else value
+
+    def across(
+        self, inputs: Inputs, display: str, content: Content, check: Callable[[Content], list[Problem]]
+    ) -> list[Problem]:
+        """`check(content)`: the checks across papers, run again only when some paper's front
+        matter, the taxonomy or the set of papers read changed (they never read notes)."""
+        key = _hash(inputs.fronts, inputs.content.get(TOPICS_FILE), display, [p.slug for p in content.papers])
+        value, _ = self.derived("across", key, lambda: tuple(check(content)))
+        return list(value)
+
+    def cite_keys(
+        self, inputs: Inputs, papers: Sequence[Paper], make: Callable[[Sequence[Paper]], dict[str, str]]
+    ) -> dict[str, str]:
+        """The citation key of each paper, made again only when some paper's front matter changed."""
+        key = _hash(inputs.fronts, [p.slug for p in papers])
+        value, _ = self.derived("cite keys", key, lambda: make(papers))
+        return value
 
     @staticmethod
     def page_key(catalogue: bytes, own: bytes | None, related: tuple[str, ...]) -> bytes:
@@ -437,21 +541,34 @@ class Cache:
         groups: dict[str, tuple[bytes, tuple[str, ...]]],
         problems: Sequence[Problem],
     ) -> None:
-        """Remember this run; call only once docs/ and mkdocs.yml are written in full."""
+        """Remember this run; call only once docs/ and mkdocs.yml are written in full.
+
+        Only the shards whose entries changed are written, and the state last: it is
+        what tells the next run that docs/ is as this run left it.
+        """
         if self._records is not None:
             memo = classify.memo()
             made = memo[1] if memo else {}
-            assigned = {p.slug: made[p.slug] for p in papers if p.slug in made}
-            if (
-                self._changed
-                or self._used.keys() != self._records.papers.keys()
-                or assigned.keys() != self._assigned.keys()
-                or any(entry is not self._assigned[slug] for slug, entry in assigned.items())
-            ):
-                self._records.version = version()
-                self._records.papers = self._used
-                self._records.assignments = (memo[0], assigned) if memo else None
-                _write(self.folder / "records.pickle", self._records)
+            taxonomy = memo[0] if memo else None
+            papers_of: list[dict[PaperKey, PaperEntry]] = [{} for _ in range(SHARDS)]
+            for key, entry in self._used.items():
+                papers_of[shard(key[0])][key] = entry
+            assigned_of: list[dict[str, tuple[Paper, Any]]] = [{} for _ in range(SHARDS)]
+            for paper in papers:
+                if paper.slug in made:
+                    assigned_of[shard(f"{paper.slug}.md")][paper.slug] = made[paper.slug]
+            for i in range(SHARDS):
+                new = Shard(version(), papers_of[i], taxonomy, assigned_of[i])
+                old = self._shards.get(i)
+                if (
+                    old is None
+                    or old.taxonomy != new.taxonomy
+                    or not _same(old.papers, new.papers)
+                    or not _same(old.assigned, new.assigned)
+                ):
+                    _write(self.folder / f"records-{i:02d}.pickle", new)
+            if not _same(self._derived, self._records.derived):
+                _write(self.folder / "records.pickle", Meta(version(), self._records.derived))
         self.state = State(
             version(),
             inputs.key,
@@ -462,6 +579,11 @@ class Cache:
             inputs.seen,
         )
         _write(self.folder / "state.pickle", self.state)
+
+
+def _same(old: Mapping[Any, object], new: Mapping[Any, object]) -> bool:
+    """Whether `new` holds the very entries of `old` (entries read from the cache are reused as is)."""
+    return old.keys() == new.keys() and all(new[k] is v for k, v in old.items())
 
 
 def with_mkdocs(inputs: Inputs, mkdocs_yml: bytes) -> Inputs:

@@ -156,8 +156,9 @@ def edit_docs_by_hand(root: Path) -> None:
 
 
 def damage_cache(root: Path) -> None:
-    for name in ("state.pickle", "records.pickle"):
-        (root / cache.CACHE_DIR / name).write_bytes(b"not a pickle")
+    folder = root / cache.CACHE_DIR
+    for path in [folder / "state.pickle", *folder.glob("records*.pickle")]:
+        path.write_bytes(b"not a pickle")
     edit_notes(root)
 
 
@@ -287,3 +288,37 @@ def test_generate_without_the_cache_gives_the_same_output_and_keeps_no_cache(
     generate(Project(project), Progress(quiet=True), cached=False)
     assert not (project / cache.CACHE_DIR).exists()
     assert contents(snapshot(project)) == cold_build(project, tmp_path / "cached", run)
+
+
+def test_a_notes_edit_rewrites_one_shard_of_the_records(warm: Path, run: Run) -> None:
+    folder = warm / cache.CACHE_DIR
+    shards = sorted(folder.glob("records-*.pickle"))
+    assert len(shards) == cache.SHARDS  # the synthetic list has papers in every shard
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    slug = edit_notes(warm)
+    run(warm, "generate")
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert rewritten == {f"records-{cache.shard(f'{slug}.md'):02d}.pickle", "state.pickle"}
+
+
+def test_checks_across_papers_run_again_when_a_paper_joins_them(warm: Path, run: Run) -> None:
+    """The checks across papers are kept from the last run; a new paper must bring them back.
+
+    A copy of a paper whose notes are refused fails on its notes alone; once they are fixed
+    it joins the checks across papers and is reported as a duplicate, as a cold run does."""
+    source = paper_file(warm, most_related(warm))
+    copy = warm / "content" / "papers" / "a-copy-of-that-paper.md"
+    copy.write_text(source.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", "utf-8")
+    first = run(warm, "generate", check=False)
+    assert first.returncode == 1
+    assert "a-copy-of-that-paper.md" in first.stderr and "the same paper as" not in first.stderr
+    copy.write_text(source.read_text(encoding="utf-8") + "\nFixed notes.\n", "utf-8")
+    second = run(warm, "generate", check=False)
+    assert second.returncode == 1
+    problems = [line for line in second.stderr.splitlines() if line.startswith("content/")]
+    assert (
+        len(problems) == 1 and "the same paper as" in problems[0] and "a-copy-of-that-paper.md" in problems[0]
+    )
+    cold = run(copy_inputs(warm, warm.parent / "cold"), "validate", check=False)
+    assert [line for line in cold.stderr.splitlines() if line.startswith("content/")] == problems
