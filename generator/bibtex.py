@@ -74,9 +74,14 @@ def _verbatim(value: str) -> str:
     return value.strip().translate(_URL_UNSAFE)
 
 
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]")
+
+
 def _ascii_word(text: str) -> str:
+    if text.isascii():
+        return _NOT_ASCII_WORD.sub("", text.lower())
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    return _NOT_ASCII_WORD.sub("", folded.lower())
 
 
 def surname(name: str) -> str:

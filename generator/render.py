@@ -54,14 +54,16 @@ class Site:
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
+    #: The citation keys, when known from an earlier run (they are made from every paper).
+    known_cite_keys: Mapping[str, str] | None = None
 
     def url(self, path: str) -> str:
         """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
         return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else path
 
     @cached_property
-    def cite_keys(self) -> dict[str, str]:
-        return bibtex.cite_keys(self.papers)
+    def cite_keys(self) -> Mapping[str, str]:
+        return self.known_cite_keys if self.known_cite_keys is not None else bibtex.cite_keys(self.papers)
 
     @cached_property
     def citations(self) -> dict[str, str]:
@@ -202,7 +204,7 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
         "description": text.html_text(text.first_sentence(paper.abstract, 300)),
         "template": "paper.html",
         "tags": [t.title for t in topics] + list(paper.tags),
-        "source": paper.origin.path.as_posix(),
+        "source": paper.origin.path,
         "paper": {
             "slug": paper.slug,
             "added": paper.added.isoformat(),

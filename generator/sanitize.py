@@ -20,11 +20,11 @@ Nothing here knows about files, records or the site layout.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
-
-import markdown  # type: ignore[import-untyped]
+from typing import Any
 
 #: The Markdown extensions of mkdocs.yml that change what HTML comes out;
 #: tests check that this list matches the site's configuration.
@@ -252,13 +252,19 @@ def find_markup(text: str) -> int | None:
     return m.start() if m else None
 
 
-_MD = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
+@functools.cache
+def _markdown() -> Any:
+    """The Markdown renderer; made on first use, since most texts never need it (0.1 s)."""
+    import markdown  # type: ignore[import-untyped]
+
+    return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
 
 
 def render_html(text: str) -> str:
     """Render Markdown as the site does (same extensions)."""
-    _MD.reset()
-    result: str = _MD.convert(text)
+    md = _markdown()
+    md.reset()
+    result: str = md.convert(text)
     return result
 
 

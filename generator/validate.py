@@ -47,7 +47,7 @@ def paper_keys(paper: Paper) -> list[Key]:
 
 def _where(paper: Paper, field: str) -> str:
     pos = paper.origin.at(field)
-    return f"{paper.origin.path.as_posix()}:{pos.line}:{pos.col}"
+    return f"{paper.origin.path}:{pos.line}:{pos.col}"
 
 
 def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> list[Problem]:
@@ -64,13 +64,12 @@ def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> lis
         by_slug.setdefault(paper.slug.casefold(), paper)
     problems: list[Problem] = []
     for paper in papers:
-        path = paper.origin.path.as_posix()
         folded = paper.slug.casefold()
         other_slug = by_slug.get(folded)
         if other_slug is not None and other_slug is not paper:
             problems.append(
                 Problem(
-                    path,
+                    paper.origin.path,
                     1,
                     1,
                     f"file name: {paper.slug!r} differs only by case from {_where(other_slug, 'title')}; "
@@ -91,7 +90,7 @@ def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> lis
             pos = paper.origin.at(field)
             problems.append(
                 Problem(
-                    path,
+                    paper.origin.path,
                     pos.line,
                     pos.col,
                     f"{field}: the same paper as {_where(other, other_field)}: {what}; "
@@ -115,7 +114,7 @@ def find_orphans(content: Content) -> list[Problem]:
         pos = paper.origin.at("title")
         out.append(
             Problem(
-                paper.origin.path.as_posix(),
+                paper.origin.path,
                 pos.line,
                 pos.col,
                 "topics: the paper is in no topic: no rule of the taxonomy matches its title or abstract; "

@@ -75,14 +75,14 @@ def paper(
         title=title,
         abstract=abstract,
         added=dt.date(2025, 1, 1),
-        origin=Origin(Path(f"content/papers/{slug}.md")),
+        origin=Origin(f"content/papers/{slug}.md"),
         topics=topics,
         exclude_topics=exclude,
     )
 
 
 def scores_of(taxonomy: Taxonomy, p: Paper) -> dict[str, float]:
-    return score(Matcher(taxonomy), p)[0]
+    return score(Matcher(taxonomy), p)
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def make_papers(n: int, mode: str = "topical", seed: int = 1) -> tuple[list[Pape
                 title=title,
                 abstract=" ".join(words) + ".",
                 added=dt.date(2024, 1, 1) + dt.timedelta(days=i % 700),
-                origin=Origin(Path(f"papers/paper-{i:05d}.md")),
+                origin=Origin(f"papers/paper-{i:05d}.md"),
                 notes=notes,
             )
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from generator.model import Origin, Paper
@@ -16,6 +15,6 @@ def paper(slug: str, title: str = "", abstract: str = "", **fields: Any) -> Pape
         slug=slug,
         title=title or slug.replace("-", " ").title(),
         abstract=abstract or f"An abstract about {slug.replace('-', ' ')}.",
-        origin=Origin(Path(f"content/papers/{slug}.md")),
+        origin=Origin(f"content/papers/{slug}.md"),
         **fields,
     )

@@ -19,7 +19,7 @@ from .conftest import Built
 from .helpers import paper
 
 BASE = "https://example.org/list/"
-TOPIC = Topic("q", "Quantum & <codes>", "About codes.", (), Origin(Path("content/topics.yml")))
+TOPIC = Topic("q", "Quantum & <codes>", "About codes.", (), Origin("content/topics.yml"))
 
 
 def url_of(p: Paper) -> str:
