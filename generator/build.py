@@ -17,11 +17,12 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from . import bibtex, parallel, validate
-from .cache import CACHE_DIR, Cache, Inputs, Kept, scan, with_mkdocs
+from .cache import CACHE_DIR, Cache, Inputs, Kept, Related, Reuse, scan, with_mkdocs
 from .classify import classify
 from .load import PAPERS_DIR, Content, PagesReader, PaperReader, load_pages, load_paper, read_content
 from .model import Paper, Problem, Taxonomy
@@ -155,13 +156,26 @@ def compute(
     *,
     site_url: str = "",
     site_name: str = "Reading list",
-    relate: Relate = _find_related,
+    relate: Relate | None = _find_related,
 ) -> Site:
-    """Classify, relate and assemble the site model (pure)."""
+    """Classify, relate and assemble the site model (pure).
+
+    Without `relate`, the site has no related papers (the caller computes them).
+    """
     with progress.stage("classify") as line:
         assignments = classify(content.papers, content.taxonomy)
         placed = sum(1 for a in assignments.values() if a.topics)
         line.detail = f"{placed}/{len(assignments)} papers in {len(content.taxonomy.topics)} topics"
+    if relate is None:
+        return Site(
+            content.papers,
+            content.taxonomy,
+            assignments,
+            {},
+            content.pages,
+            site_url=site_url,
+            site_name=site_name,
+        )
     with progress.stage("related") as line:
         related = relate(content.papers)
         kept = ", as the last run found them" if isinstance(related, Kept) else ""
@@ -252,14 +266,27 @@ def generate(
     relate: Relate = _find_related
     if cache is not None:
         relate = functools.partial(cache.related, inputs, find=_find_related)
-    site = compute(content, progress, site_url=site_url, site_name=site_name, relate=relate)
+    # A big list whose related papers must be computed: a second process computes them while
+    # this one renders the list files.
+    beside = (
+        len(content.papers) >= parallel.MIN_ITEMS
+        and parallel.can_fork()
+        and (cache is None or not cache.knows_related(inputs, content.papers))
+    )
+    site = compute(
+        content, progress, site_url=site_url, site_name=site_name, relate=None if beside else relate
+    )
     if cache is not None:
         site = dataclasses.replace(
             site, known_cite_keys=cache.cite_keys(inputs, site.papers, bibtex.cite_keys)
         )
     with progress.stage("render") as line:
         nav = render_nav(mkdocs_text, content.taxonomy)
-        files, keys = _render(site, inputs, cache, on_disk, line)
+        files, keys, site = _render(site, inputs, cache, on_disk, line, relate if beside else None)
+        if beside:
+            line.detail += f"; related papers of {len(site.related)} papers computed meanwhile"
+            if cache is not None:
+                cache.related(inputs, site.papers, find=lambda _: dict(site.related))
     with progress.stage("write") as line:
         report = write_tree(
             files,
@@ -319,14 +346,21 @@ GROUPS: tuple[tuple[str, Callable[[Site], dict[str, str]], float], ...] = (
 )
 
 
-def _render(
-    site: Site, inputs: Inputs, cache: Cache | None, on_disk: dict[str, os.stat_result], line: StageLine
-) -> tuple[dict[str, str], _Keys | None]:
-    """Render the files whose inputs changed since the last run (all of them without a cache)."""
+@dataclass(frozen=True)
+class _Plan:
+    """What to render: the groups and paper pages whose keys changed, with every key."""
+
+    pages: dict[str, bytes]
+    keys: dict[str, bytes]
+    reuse: Reuse | None
+    groups: list[str]
+    papers: list[Paper]
+
+
+def _plan(site: Site, inputs: Inputs, cache: Cache | None, on_disk: dict[str, os.stat_result]) -> _Plan:
+    """The files whose inputs changed since the last run (all of them without a cache)."""
     if cache is None:
-        files, _ = _render_files(site, [name for name, _, _ in GROUPS], site.papers, line)
-        line.detail = f"{len(files)} files"
-        return files, None
+        return _Plan({}, {}, None, [name for name, _, _ in GROUPS], list(site.papers))
     catalogue = inputs.catalogue(site.site_url, site.site_name)
     pages = {
         paper_path(p.slug): Cache.page_key(
@@ -339,41 +373,128 @@ def _render(
     reuse = cache.reuse(pages, keys, on_disk)
     stale = [name for name, _, _ in GROUPS if name not in reuse.groups]
     papers = [p for p in site.papers if paper_path(p.slug) not in reuse.pages]
-    files, rendered = _render_files(site, stale, papers, line)
+    return _Plan(pages, keys, reuse, stale, papers)
+
+
+def _render(
+    site: Site,
+    inputs: Inputs,
+    cache: Cache | None,
+    on_disk: dict[str, os.stat_result],
+    line: StageLine,
+    relate: Relate | None = None,
+) -> tuple[dict[str, str], _Keys | None, Site]:
+    """Render the files whose inputs changed since the last run (all of them without a cache).
+
+    With `relate`, `site` has no related papers yet: a second process computes them
+    while this one renders the list files (which never show them), then both render
+    the rest.  Returns the files, their cache keys and the site with its related papers.
+    """
+    if relate is None:
+        plan = _plan(site, inputs, cache, on_disk)
+        rendered = _render_files(site, plan.groups, plan.papers, line)
+    else:
+        site, plan, rendered = _render_beside(site, relate, inputs, cache, on_disk, line)
+    files, paths = _assemble(rendered, plan.groups)
+    if cache is None or plan.reuse is None:
+        line.detail = f"{len(files)} files"
+        return files, None, site
+    reuse, keys = plan.reuse, plan.keys
     groups = {name: (keys[name], cache.state.groups[name][1]) for name in reuse.groups}
-    groups.update({name: (keys[name], rendered[name]) for name in stale})
+    groups.update({name: (keys[name], paths[name]) for name in plan.groups})
     kept = (set(reuse.pages) | {rel for name in reuse.groups for rel in groups[name][1]}) - files.keys()
     line.detail = f"{len(files)} files, {len(kept)} unchanged since the last run"
-    return files, _Keys(pages, groups, frozenset(kept))
+    return files, _Keys(plan.pages, groups, frozenset(kept)), site
 
 
-def _render_files(
-    site: Site, groups: Sequence[str], papers: Sequence[Paper], line: StageLine
-) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """The files of `groups` and the pages of `papers`, as render_site orders them, and the
-    paths of each group.
+Rendered = list[tuple[str, str, str]]  # (group, or "" for a paper page; path; text)
+
+
+class _Ticker(Protocol):
+    def tick(self, done: int, total: int) -> None: ...
+
+
+def _render_items(site: Site, items: Sequence[Paper | str], line: _Ticker | None) -> Rendered:
+    renderers = {name: render for name, render, _ in GROUPS}
+    out: Rendered = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            out += [(item, rel, text) for rel, text in renderers[item](site).items()]
+            continue
+        if line is not None and i % CHUNK == 0:
+            line.tick(i, len(items))
+        out += [("", rel, text) for rel, text in render_paper_pages(site, [item]).items()]
+    return out
+
+
+def _render_files(site: Site, groups: Sequence[str], papers: Sequence[Paper], line: StageLine) -> Rendered:
+    """The files of `groups` and the pages of `papers`.
 
     A big job is shared with a forked child: it takes the groups, and as many pages
     as leave both processes about the same work.
     """
-    renderers = {name: (render, cost) for name, render, cost in GROUPS}
-    weight = sum(renderers[name][1] for name in groups) * len(site.papers)
+    costs = {name: cost for name, _, cost in GROUPS}
+    weight = sum(costs[name] for name in groups) * len(site.papers)
     mine = min(len(papers), round((len(papers) + weight) / 2))  # pages this process renders
     items: list[Paper | str] = [*papers[:mine], *groups, *papers[mine:]]
 
-    def render(share: Sequence[Paper | str]) -> list[tuple[str, str, str]]:
-        out: list[tuple[str, str, str]] = []
-        for i, item in enumerate(share):
-            if isinstance(item, str):
-                out += [(item, rel, text) for rel, text in renderers[item][0](site).items()]
-                continue
-            if i % CHUNK == 0:
-                line.tick(i * len(items) // len(share), len(items))  # this process's share, scaled
-            out += [("", rel, text) for rel, text in render_paper_pages(site, [item]).items()]
-        return out
+    def render(share: Sequence[Paper | str]) -> Rendered:
+        scaled = _Scaled(line, len(items), len(share))
+        return _render_items(site, share, scaled)
 
-    rendered = parallel.halves(render, items, middle=mine)
-    # As in render_site: the groups in order, then the pages, which win over a file of the same path.
+    return parallel.halves(render, items, middle=mine)
+
+
+class _Scaled:
+    """A progress line that shows one process's share of the items as the whole."""
+
+    def __init__(self, line: StageLine, total: int, share: int) -> None:
+        self.line, self.total, self.share = line, total, share
+
+    def tick(self, done: int, _total: int) -> None:
+        self.line.tick(done * self.total // max(self.share, 1), self.total)
+
+
+def _render_beside(
+    site: Site,
+    relate: Relate,
+    inputs: Inputs,
+    cache: Cache | None,
+    on_disk: dict[str, os.stat_result],
+    line: StageLine,
+) -> tuple[Site, _Plan, Rendered]:
+    """`_render` with the related papers computed in a forked child meanwhile (see there)."""
+    lists_kept = (
+        cache is not None
+        and "lists"
+        in cache.reuse(
+            {}, {"lists": Cache.group_key(inputs.catalogue(site.site_url, site.site_name))}, on_disk
+        ).groups
+    )
+    plans: dict[bool, _Plan] = {}
+
+    def meanwhile() -> Rendered:
+        return [] if lists_kept else _render_items(site, ["lists"], None)
+
+    def work(related: Related, second: bool) -> Rendered:
+        full = dataclasses.replace(site, related=related)
+        plan = plans[second] = _plan(full, inputs, cache, on_disk)
+        half = len(plan.papers) // 2
+        if second:  # the child, which computed the related papers: its half, and papers.json
+            share: list[Paper | str] = [*plan.papers[half:], *(g for g in plan.groups if g != "lists")]
+            return _render_items(full, share, None)
+        return _render_items(full, plan.papers[:half], _Scaled(line, len(plan.papers), half))
+
+    related, lists, rest = parallel.relay(lambda: relate(site.papers), meanwhile, work)
+    plan = plans[False]
+    if lists_kept:  # the plan's own reuse check says the same; keep the two in step
+        assert "lists" not in plan.groups
+    return dataclasses.replace(site, related=related), plan, lists + rest
+
+
+def _assemble(rendered: Rendered, groups: Sequence[str]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """The files as render_site orders them (the groups in order, then the pages, which win
+    over a file of the same path), and the paths of each group."""
     files: dict[str, str] = {}
     paths = {name: tuple(rel for group, rel, _ in rendered if group == name) for name in groups}
     for name in groups:

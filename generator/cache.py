@@ -480,9 +480,18 @@ class Cache:
         related.py reads titles and abstracts only, but the taxonomy is in the key too:
         topics are a likely input of a future similarity, and it changes seldom.
         """
-        key = _hash(inputs.fronts, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
+        key = self._related_key(inputs, papers)
         value, kept = self.derived("related", key, lambda: find(papers))
         return Kept(value) if kept else value
+
+    def knows_related(self, inputs: Inputs, papers: Sequence[Paper]) -> bool:
+        """Whether `related` has the related papers of `papers` without computing them."""
+        kept = self.records.derived.get("related")
+        return kept is not None and kept[0] == self._related_key(inputs, papers)
+
+    @staticmethod
+    def _related_key(inputs: Inputs, papers: Sequence[Paper]) -> bytes:
+        return _hash(inputs.fronts, inputs.content.get(TOPICS_FILE), [p.slug for p in papers])
 
     def across(
         self, inputs: Inputs, display: str, content: Content, check: Callable[[Content], list[Problem]]

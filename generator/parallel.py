@@ -17,9 +17,11 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
+A = TypeVar("A")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -72,3 +74,82 @@ def halves(
         if collecting:
             gc.enable()
     return mine + theirs
+
+
+def _send(out: object, value: object) -> None:
+    data = pickle.dumps(value, protocol=5)
+    out.write(len(data).to_bytes(8, "little") + data)  # type: ignore[attr-defined]
+    out.flush()  # type: ignore[attr-defined]
+
+
+def _receive(pipe: object) -> object:
+    head = pipe.read(8)  # type: ignore[attr-defined]
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "little")
+    data = pipe.read(size)  # type: ignore[attr-defined]
+    if len(data) < size:
+        raise EOFError
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def relay(
+    prepare: Callable[[], A],
+    meanwhile: Callable[[], list[R]],
+    work: Callable[[A, bool], list[R]],
+    *,
+    fork: bool = True,
+) -> tuple[A, list[R], list[R]]:
+    """`prepare()`, `meanwhile()` and `work(prepared, False) + work(prepared, True)`, on two CPUs.
+
+    A forked child runs `prepare` and sends its result back at once, then runs
+    `work(prepared, True)` (its share); this process runs `meanwhile` (which must
+    not need `prepare`'s result), then takes the result and runs `work(prepared,
+    False)`.  Without `fork`, on one CPU or when the child fails, this process
+    does what is missing itself: the result is the same, only the time differs.
+    """
+    if not fork or not can_fork():
+        alone = prepare()
+        return alone, meanwhile(), work(alone, False) + work(alone, True)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
+        os.close(read_end)
+        status = 1
+        try:
+            with os.fdopen(write_end, "wb") as out:
+                ready = prepare()
+                _send(out, ready)
+                _send(out, work(ready, True))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        before = meanwhile()
+        got, sent_first = _try_receive(pipe)
+        prepared = cast(A, sent_first) if got else prepare()
+        mine = work(prepared, False)
+        sent, received = _try_receive(pipe) if got else (False, None)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        pipe.close()
+        _, status = os.waitpid(pid, 0)
+    theirs = cast(list[R], received) if sent and status == 0 else work(prepared, True)
+    return prepared, before, mine + theirs
+
+
+def _try_receive(pipe: object) -> tuple[bool, object]:
+    try:
+        return True, _receive(pipe)
+    except (EOFError, pickle.UnpicklingError):
+        return False, None

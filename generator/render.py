@@ -6,6 +6,7 @@ Every listing is sorted by an explicit key so the output is deterministic.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from . import bibtex, charts, feeds, jsondump, sanitize, text, yamldump
+from . import bibtex, charts, feeds, sanitize, text, yamldump
 from .model import Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -394,8 +395,15 @@ def render_papers_json(site: Site) -> str:
                 "related": list(site.related.get(paper.slug, ())),
             }
         )
-    doc = {"papers": papers, "topics": [{"id": t.id, "title": t.title} for t in site.taxonomy.topics]}
-    return jsondump.dumps(doc) + "\n"  # = json.dumps(doc, ensure_ascii=False, indent=1), faster
+    topics = [{"id": t.id, "title": t.title} for t in site.taxonomy.topics]
+    # One paper (one topic) a line: readable, a one-line diff per changed paper, and written by
+    # json's C encoder (with `indent` it falls back to pure Python: 1 s at 10,000 papers).
+    lines = ",\n".join(map(_json_line, papers))
+    return f'{{"papers": [\n{lines}\n],\n"topics": [\n' + ",\n".join(map(_json_line, topics)) + "\n]}\n"
+
+
+def _json_line(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def render_site(site: Site) -> dict[str, str]:

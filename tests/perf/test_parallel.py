@@ -39,6 +39,55 @@ def test_a_failing_child_leaves_the_work_to_this_process() -> None:
     assert parallel.halves(fragile, list(range(10)), minimum=2) == squares(range(10))
 
 
+def shares(prepared: int, second: bool) -> list[int]:
+    return [prepared * 10 + (2 if second else 1)]
+
+
+def test_relay_gives_what_one_process_gives() -> None:
+    parent = os.getpid()
+    where: list[bool] = []
+
+    def prepare() -> int:
+        where.append(os.getpid() == parent)  # only this process's record survives
+        return 4
+
+    assert parallel.relay(prepare, lambda: [0], shares) == (4, [0], [41, 42])
+    assert where == []  # prepared in the child, not here
+    assert parallel.relay(prepare, lambda: [0], shares, fork=False) == (4, [0], [41, 42])
+    assert where == [True]
+
+
+@pytest.mark.parametrize("fails_in", ["prepare", "work"])
+def test_relay_does_the_work_of_a_failing_child(fails_in: str) -> None:
+    parent = os.getpid()
+
+    def prepare() -> int:
+        if fails_in == "prepare" and os.getpid() != parent:
+            os._exit(3)
+        return 4
+
+    def work(prepared: int, second: bool) -> list[int]:
+        if fails_in == "work" and os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return shares(prepared, second)
+
+    assert parallel.relay(prepare, lambda: [0], work) == (4, [0], [41, 42])
+
+
+def test_relay_passes_on_an_error_of_this_process_and_stops_the_child() -> None:
+    def meanwhile() -> list[int]:
+        raise ValueError("broken")
+
+    def slow() -> int:
+        import time
+
+        time.sleep(30)
+        return 1
+
+    with pytest.raises(ValueError, match="broken"):
+        parallel.relay(slow, meanwhile, shares)  # returns at once: the child is killed, not awaited
+
+
 def test_generate_in_two_processes_equals_generate_in_one(
     project: Path, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,4 +96,5 @@ def test_generate_in_two_processes_equals_generate_in_one(
     log = io.StringIO()
     generate(Project(project), Progress(log))
     assert "papers read and classified in two processes" in log.getvalue()
+    assert "computed meanwhile" in log.getvalue()  # related papers in the child, beside the lists
     assert contents(snapshot(project)) == cold_build(project, tmp_path / "one", run)
