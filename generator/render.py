@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,8 @@ class Site:
     site_name: str = "Reading list"
     #: The citation keys, when known from an earlier run (they are made from every paper).
     known_cite_keys: Mapping[str, str] | None = None
+    #: The BibTeX entries made so far, by slug; `dataclasses.replace` hands them on.
+    _citations: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def url(self, path: str) -> str:
         """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
@@ -82,10 +84,6 @@ class Site:
                 list_name=self.site_name,
             )
         return entries[paper.slug]
-
-    @cached_property
-    def _citations(self) -> dict[str, str]:
-        return {}
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -38,8 +39,13 @@ def html_title(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]][.!?])\s+(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=100_000)
 def first_sentence(text: str, limit: int = 200) -> str:
-    """Return the first sentence of `text`, cut at a word boundary to `limit` chars."""
+    """Return the first sentence of `text`, cut at a word boundary to `limit` chars.
+
+    Remembered: the summary of an abstract shows on its page, in each of its topics and
+    in the feeds.
+    """
     flat = " ".join(text.split())
     return shorten(_SENTENCE_END.split(flat, maxsplit=1)[0], limit)
 

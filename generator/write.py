@@ -123,23 +123,38 @@ def plan(
     return report
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def _put(path: str, data: bytes) -> os.stat_result:
+    """Write a new file (or overwrite one nobody reads yet); return its stat as written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)  # a later rename keeps the size and mtime
+    finally:
+        os.close(fd)
+
+
+def _replace_file(path: Path | str, data: bytes) -> os.stat_result:
     """Write `path` atomically: readers see the old file or the new one, never a part."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+    head, name = os.path.split(path)
+    tmp = os.path.join(head, f".{name}.tmp")
+    st = _put(tmp, data)
     os.replace(tmp, path)
+    return st
 
 
 class _Folders:
     """Folders made so far, so that writing a tree makes each only once."""
 
     def __init__(self) -> None:
-        self.made: set[Path] = set()
+        self.made: set[str] = set()
 
-    def parent_made(self, path: Path) -> Path:
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
+    def parent_made(self, path: str) -> str:
+        parent = os.path.dirname(path)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
         return path
 
 
@@ -172,37 +187,34 @@ def write_tree(
         return report
     fresh = swap and not dest.exists()
     if fresh or not swap or len(report.written) + len(report.deleted) <= SMALL_CHANGE:
-        target = dest.with_name(f".{dest.name}.new") if fresh else dest
+        target = str(dest.with_name(f".{dest.name}.new") if fresh else dest)
         folders = _Folders()
         for i, rel in enumerate(report.written):
             if tick:
                 tick(i, len(report.written))
-            path = folders.parent_made(target / rel)
-            if fresh:  # nobody sees this tree before it is renamed into place
-                path.write_bytes(encoded[rel])
-            else:
-                _replace_file(path, encoded[rel])
+            path = folders.parent_made(f"{target}/{rel}")
+            # A fresh tree: nobody sees it before it is renamed into place.
+            st = _put(path, encoded[rel]) if fresh else _replace_file(path, encoded[rel])
+            report.states[rel] = FileState(report.states[rel].digest, st.st_size, st.st_mtime_ns)
         for rel in report.deleted:
             (dest / rel).unlink()
             _prune_empty_dirs((dest / rel).parent, dest)
         if fresh:
-            target.rename(dest)
+            os.rename(target, dest)
     else:
-        new = dest.with_name(f".{dest.name}.new")
+        new = str(dest.with_name(f".{dest.name}.new"))
         written = set(report.written)
         folders = _Folders()
         for i, rel in enumerate(report.states):
             if tick:
                 tick(i, len(report.states))
-            path = folders.parent_made(new / rel)
+            path = folders.parent_made(f"{new}/{rel}")
             if rel in written:
-                path.write_bytes(encoded[rel])
+                st = _put(path, encoded[rel])
+                report.states[rel] = FileState(report.states[rel].digest, st.st_size, st.st_mtime_ns)
             else:
                 os.link(dest / rel, path)
-        swap_dirs(new, dest)
-    for rel in report.written:
-        st = (dest / rel).stat()
-        report.states[rel] = FileState(report.states[rel].digest, st.st_size, st.st_mtime_ns)
+        swap_dirs(Path(new), dest)
     return report
 
 
