@@ -480,10 +480,12 @@ def _render_beside(
         full = dataclasses.replace(site, related=related)
         plan = plans[second] = _plan(full, inputs, cache, on_disk)
         half = len(plan.papers) // 2
-        if second:  # the child, which computed the related papers: its half, and papers.json
-            share: list[Paper | str] = [*plan.papers[half:], *(g for g in plan.groups if g != "lists")]
-            return _render_items(full, share, None)
-        return _render_items(full, plan.papers[:half], _Scaled(line, len(plan.papers), half))
+        if second:  # the child, which computed the related papers meanwhile: half of the pages
+            return _render_items(full, plan.papers[half:], None)
+        # This process, which rendered the list files meanwhile (in about the time of the related
+        # papers): the other half, and papers.json.
+        share: list[Paper | str] = [*plan.papers[:half], *(g for g in plan.groups if g != "lists")]
+        return _render_items(full, share, _Scaled(line, len(share), half))
 
     related, lists, rest = parallel.relay(lambda: relate(site.papers), meanwhile, work)
     plan = plans[False]
