@@ -287,6 +287,40 @@ def generate(
             line.detail += f"; related papers of {len(site.related)} papers computed meanwhile"
             if cache is not None:
                 cache.related(inputs, site.papers, find=lambda _: dict(site.related))
+    # Big runs save the cache's records in a second process while this one writes docs/.
+    records_saved = (
+        parallel.background(functools.partial(cache.save_records, site.papers))
+        if cache is not None and keys is not None and len(site.papers) >= parallel.MIN_ITEMS
+        else None
+    )
+    try:
+        report = _write_stage(project, progress, files, nav, keys, cache, on_disk, swap)
+    finally:
+        if records_saved is not None:
+            records_saved()
+    if cache is not None and keys is not None:
+        cache.save(
+            with_mkdocs(inputs, nav.encode("utf-8")),
+            site.papers,
+            report.states,
+            keys.pages,
+            keys.groups,
+            problems,
+            records=records_saved is None,
+        )
+    return report, problems
+
+
+def _write_stage(
+    project: Project,
+    progress: Progress,
+    files: dict[str, str],
+    nav: str,
+    keys: _Keys | None,
+    cache: Cache | None,
+    on_disk: dict[str, os.stat_result],
+    swap: bool,
+) -> WriteReport:
     with progress.stage("write") as line:
         report = write_tree(
             files,
@@ -302,16 +336,7 @@ def generate(
         line.detail = (
             f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
         )
-    if cache is not None and keys is not None:
-        cache.save(
-            with_mkdocs(inputs, nav.encode("utf-8")),
-            site.papers,
-            report.states,
-            keys.pages,
-            keys.groups,
-            problems,
-        )
-    return report, problems
+    return report
 
 
 def _check_cached(

@@ -549,11 +549,33 @@ class Cache:
         pages: dict[str, bytes],
         groups: dict[str, tuple[bytes, tuple[str, ...]]],
         problems: Sequence[Problem],
+        *,
+        records: bool = True,
     ) -> None:
         """Remember this run; call only once docs/ and mkdocs.yml are written in full.
 
-        Only the shards whose entries changed are written, and the state last: it is
-        what tells the next run that docs/ is as this run left it.
+        The records are saved first (unless `records` is false: `save_records` was
+        called already), and the state last: it is what tells the next run that
+        docs/ is as this run left it.
+        """
+        if records:
+            self.save_records(papers)
+        self.state = State(
+            version(),
+            inputs.key,
+            outputs,
+            pages,
+            groups,
+            tuple(problems),
+            inputs.seen,
+        )
+        _write(self.folder / "state.pickle", self.state)
+
+    def save_records(self, papers: Sequence[Paper]) -> None:
+        """Save what was computed from the content: only the shards whose entries changed.
+
+        Records hold no claim about docs/ (every entry is keyed by what it was made
+        from), so they may be saved while docs/ is still being written.
         """
         if self._records is not None:
             memo = classify.memo()
@@ -578,16 +600,6 @@ class Cache:
                     _write(self.folder / f"records-{i:02d}.pickle", new)
             if not _same(self._derived, self._records.derived):
                 _write(self.folder / "records.pickle", Meta(version(), self._records.derived))
-        self.state = State(
-            version(),
-            inputs.key,
-            outputs,
-            pages,
-            groups,
-            tuple(problems),
-            inputs.seen,
-        )
-        _write(self.folder / "state.pickle", self.state)
 
 
 def _same(old: Mapping[Any, object], new: Mapping[Any, object]) -> bool:

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,17 +262,19 @@ def _link(rep: _Reporter, kind: str, node: Node) -> list[Link]:
 def read_text(path: Path, rep: _Reporter) -> str | None:
     """Read a UTF-8 file, reporting size and encoding problems."""
     try:
-        # A link in a pull request could pull any file of the build machine into the site.
-        if path.is_symlink():
-            rep.error(Position(1, 1), "file is a symbolic link; content files must be regular files")
-            return None
-        if not path.exists():
+        try:
+            st = os.lstat(path)  # one call tells a link, a folder and the size apart
+        except FileNotFoundError:
             rep.error(Position(1, 1), "file is missing")
             return None
-        if not path.is_file():
+        # A link in a pull request could pull any file of the build machine into the site.
+        if stat.S_ISLNK(st.st_mode):
+            rep.error(Position(1, 1), "file is a symbolic link; content files must be regular files")
+            return None
+        if not stat.S_ISREG(st.st_mode):
             rep.error(Position(1, 1), "not a regular file")
             return None
-        size = path.stat().st_size
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             rep.error(
                 Position(1, 1),

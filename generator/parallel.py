@@ -153,3 +153,29 @@ def _try_receive(pipe: object) -> tuple[bool, object]:
         return True, _receive(pipe)
     except (EOFError, pickle.UnpicklingError):
         return False, None
+
+
+def background(work: Callable[[], object]) -> Callable[[], None]:
+    """Start `work()` in a forked child; return a function that waits for it.
+
+    Waiting runs `work()` here if the child failed, and without fork (or on one
+    CPU) `work()` runs here at once: either way it has run once waiting returns.
+    """
+    if not can_fork():
+        work()
+        return lambda: None
+    pid = os.fork()
+    if pid == 0:  # the child: work, leave without running any of the parent's cleanup
+        status = 1
+        try:
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+
+    def wait() -> None:
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            work()
+
+    return wait

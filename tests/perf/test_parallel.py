@@ -98,3 +98,19 @@ def test_generate_in_two_processes_equals_generate_in_one(
     assert "papers read and classified in two processes" in log.getvalue()
     assert "computed meanwhile" in log.getvalue()  # related papers in the child, beside the lists
     assert contents(snapshot(project)) == cold_build(project, tmp_path / "one", run)
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_background_work_has_run_once_when_waited_for(tmp_path: Path, child_fails: bool) -> None:
+    parent = os.getpid()
+    marks = tmp_path / "marks"
+
+    def work() -> None:
+        if child_fails and os.getpid() != parent:
+            os._exit(2)
+        with marks.open("a") as f:
+            f.write("parent\n" if os.getpid() == parent else "child\n")
+
+    wait = parallel.background(work)
+    wait()
+    assert marks.read_text().splitlines() == (["parent"] if child_fails else ["child"])
