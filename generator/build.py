@@ -86,7 +86,7 @@ def check(
         return _check(project, progress, read_paper, validate.check_collection)
     cache = Cache(project.root / CACHE_DIR)
     inputs = scan(project.content, project.mkdocs_yml, cache.state.seen)
-    return _check_with(project, progress, cache, inputs)
+    return _check_cached(project, progress, cache, inputs)
 
 
 def _check_with(
