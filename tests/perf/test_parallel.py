@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import parallel
-from generator.build import Project, generate
+from generator.build import Project, check, generate
 from generator.progress import Progress
 
 from .conftest import Run
@@ -114,3 +114,20 @@ def test_background_work_has_run_once_when_waited_for(tmp_path: Path, child_fail
     wait = parallel.background(work)
     wait()
     assert marks.read_text().splitlines() == (["parent"] if child_fails else ["child"])
+
+
+def test_validate_in_two_processes_reports_what_one_process_reports(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    papers = sorted((project / "content" / "papers").iterdir())
+    papers[5].write_text(papers[5].read_text(encoding="utf-8").replace("title:", "titel:", 1), "utf-8")
+    (project / "content" / "papers" / "copy.md").write_text(papers[9].read_text(encoding="utf-8"), "utf-8")
+    _, alone = check(Project(project), Progress(io.StringIO()))
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    log = io.StringIO()
+    _, shared = check(Project(project), Progress(log))
+    assert "papers read and classified in two processes" in log.getvalue()
+    assert [str(p) for p in shared] == [str(p) for p in alone]
+    assert any("titel: unknown field" in str(p) for p in shared)
+    assert any("copy.md" in str(p) and "the same paper as" in str(p) for p in shared)
+    assert not (project / ".cache").exists()  # validate keeps no cache
