@@ -19,7 +19,7 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
+from typing import BinaryIO, TypeVar, cast
 
 A = TypeVar("A")
 T = TypeVar("T")
@@ -31,6 +31,24 @@ MIN_ITEMS = 1000
 
 def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def _spawn(body: Callable[[BinaryIO], object]) -> tuple[int, BinaryIO]:
+    """Fork a child that runs `body` on the writing end of a pipe, then leaves without running
+    any of this process's cleanup (status 0 if `body` returned); return its pid and the reading end."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        status = 1
+        try:
+            with os.fdopen(write_end, "wb") as out:
+                body(out)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return pid, os.fdopen(read_end, "rb")
 
 
 def halves(
@@ -45,23 +63,11 @@ def halves(
         return work(items)
     middle = len(items) // 2 if middle is None else middle
     first, second = items[:middle], items[middle:]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
-        os.close(read_end)
-        status = 1
-        try:
-            data = pickle.dumps(work(second), protocol=5)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+    pid, pipe = _spawn(lambda out: out.write(pickle.dumps(work(second), protocol=5)))
     try:
         mine = work(first)
     finally:
-        with os.fdopen(read_end, "rb") as pipe:
+        with pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
     if status != 0:
@@ -76,18 +82,18 @@ def halves(
     return mine + theirs
 
 
-def _send(out: object, value: object) -> None:
+def _send(out: BinaryIO, value: object) -> None:
     data = pickle.dumps(value, protocol=5)
-    out.write(len(data).to_bytes(8, "little") + data)  # type: ignore[attr-defined]
-    out.flush()  # type: ignore[attr-defined]
+    out.write(len(data).to_bytes(8, "little") + data)
+    out.flush()
 
 
-def _receive(pipe: object) -> object:
-    head = pipe.read(8)  # type: ignore[attr-defined]
+def _receive(pipe: BinaryIO) -> object:
+    head = pipe.read(8)
     if len(head) < 8:
         raise EOFError
     size = int.from_bytes(head, "little")
-    data = pipe.read(size)  # type: ignore[attr-defined]
+    data = pipe.read(size)
     if len(data) < size:
         raise EOFError
     collecting = gc.isenabled()
@@ -117,21 +123,13 @@ def relay(
     if not fork or not can_fork():
         alone = prepare()
         return alone, meanwhile(), work(alone, False) + work(alone, True)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
-        os.close(read_end)
-        status = 1
-        try:
-            with os.fdopen(write_end, "wb") as out:
-                ready = prepare()
-                _send(out, ready)
-                _send(out, work(ready, True))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    pipe = os.fdopen(read_end, "rb")
+
+    def child(out: BinaryIO) -> None:
+        ready = prepare()
+        _send(out, ready)
+        _send(out, work(ready, True))
+
+    pid, pipe = _spawn(child)
     try:
         before = meanwhile()
         got, sent_first = _try_receive(pipe)
@@ -148,7 +146,7 @@ def relay(
     return prepared, before, mine + theirs
 
 
-def _try_receive(pipe: object) -> tuple[bool, object]:
+def _try_receive(pipe: BinaryIO) -> tuple[bool, object]:
     try:
         return True, _receive(pipe)
     except (EOFError, pickle.UnpicklingError):
@@ -164,14 +162,8 @@ def background(work: Callable[[], object]) -> Callable[[], None]:
     if not can_fork():
         work()
         return lambda: None
-    pid = os.fork()
-    if pid == 0:  # the child: work, leave without running any of the parent's cleanup
-        status = 1
-        try:
-            work()
-            status = 0
-        finally:
-            os._exit(status)
+    pid, pipe = _spawn(lambda _: work())
+    pipe.close()
 
     def wait() -> None:
         _, status = os.waitpid(pid, 0)
