@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import read_site_settings
+from generator.build import Project, read_site_settings
 from generator.load import load_content
 from generator.model import Paper
 
@@ -19,21 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
-class Built:
+class Built(Project):
     """A project copy after `python -m generator build`."""
 
-    root: Path
     papers: dict[str, Paper]
     site_url: str
     site_name: str
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
 
     def page(self, url: str) -> Path:
         """The file of the built site that serves `url` (absolute under site_url, or site-relative)."""
