@@ -51,6 +51,8 @@ class _CompiledRule:
     rule: Rule
     words: tuple[str, ...]
     prefix: bool
+    #: (topic, phrase): what `count` files the rule's occurrences under.
+    key: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Matcher:
                 words = tuple(tokenize(rule.phrase.rstrip("*")))
                 if not words:
                     continue
-                compiled = _CompiledRule(topic.id, rule, words, prefix)
+                compiled = _CompiledRule(topic.id, rule, words, prefix, (topic.id, rule.phrase))
                 if prefix and len(words) == 1:
                     self.prefixes.append((words[0], compiled))
                 else:
@@ -103,22 +105,23 @@ class Matcher:
                 continue
             n = counts[word]
             for cr in rules.single:
-                found[(cr.topic, cr.rule.phrase)] = (cr, n)
+                found[cr.key] = (cr, n)
             if rules.by_second or rules.loose:
                 joined = joined or " " + " ".join(tokens) + " "
                 # A phrase whose second word is missing cannot occur (only the last word of
                 # a `*` phrase is a stem): most phrases start with a common word.
                 seconds = rules.by_second.keys() & counts.keys()
                 for cr, needle in [p for s in seconds for p in rules.by_second[s]] + list(rules.loose):
+                    if needle not in joined:  # most are not there: one scan, not two
+                        continue
                     hits = joined.count(needle + " ")
                     if cr.prefix and hits == 0:
                         hits = joined.count(needle)
                     if hits:
-                        found[(cr.topic, cr.rule.phrase)] = (cr, hits)
+                        found[cr.key] = (cr, hits)
             for cr in rules.stemmed:
-                key = (cr.topic, cr.rule.phrase)
-                prev = found.get(key)
-                found[key] = (cr, n + (prev[1] if prev else 0))
+                prev = found.get(cr.key)
+                found[cr.key] = (cr, n + (prev[1] if prev else 0))
         return found
 
     def _rules(self, word: str) -> _WordRules | None:

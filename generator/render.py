@@ -169,6 +169,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        # Templates are part of the generator (their digest keys the cache): a run never sees
+        # them change, so no `stat` of the template file before every page.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -222,7 +225,8 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
 def render_paper(site: Site, paper: Paper) -> str:
     related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
     own = site.topics_of(paper)
-    shared = {r.slug: [t for t in site.topics_of(r) if t in own] for r in related}
+    own_ids = {t.id for t in own}
+    shared = {r.slug: [t for t in site.topics_of(r) if t.id in own_ids] for r in related}
     entry = site.citation(paper)
     return render_template(
         "paper.md.j2",
