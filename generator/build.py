@@ -24,7 +24,7 @@ import yaml
 from . import bibtex, parallel, validate
 from .cache import CACHE_DIR, Cache, Inputs, Kept, Related, Reuse, scan, with_mkdocs
 from .classify import classify
-from .load import PAPERS_DIR, Content, PagesReader, PaperReader, load_pages, load_paper, read_content
+from .load import PAPERS_DIR, Content, PagesReader, PaperReader, load_pages, read_content, read_paper_file
 from .model import Paper, Problem, Taxonomy
 from .progress import Progress, StageLine
 from .render import Site, paper_path, render_list_files, render_paper_pages, render_related_files
@@ -134,11 +134,13 @@ def _counting(read_paper: PaperReader, project: Project, line: StageLine) -> Pap
     total = sum(1 for _ in papers.iterdir()) if line.progress.live and papers.is_dir() else 0
     done = 0
 
-    def counted(path: Path, shown: str, topic_ids: tuple[str, ...]) -> tuple[Paper | None, list[Problem]]:
+    def counted(
+        folder: Path, name: str, shown: str, topic_ids: tuple[str, ...]
+    ) -> tuple[Paper | None, list[Problem]]:
         nonlocal done
         done += 1
         line.tick(done, total)
-        return read_paper(path, shown, topic_ids)
+        return read_paper(folder, name, shown, topic_ids)
 
     return counted
 
@@ -191,7 +193,7 @@ def compute(
     )
 
 
-class _MkDocsConfigLoader(yaml.SafeLoader):
+class _MkDocsConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that reads MkDocs' own tags (!ENV, !!python/name:…) as null."""
 
 
@@ -257,7 +259,7 @@ def generate(
     content, problems = (
         _check_cached(project, progress, cache, inputs)
         if cache
-        else check(project, progress, read_paper=load_paper)
+        else check(project, progress, read_paper=read_paper_file)
     )
     if content is None or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
@@ -287,10 +289,11 @@ def generate(
             line.detail += f"; related papers of {len(site.related)} papers computed meanwhile"
             if cache is not None:
                 cache.related(inputs, site.papers, find=lambda _: dict(site.related))
-    # Big runs save the cache's records in a second process while this one writes docs/.
+    # Runs that parsed many papers save the cache's records in a second process while this one
+    # writes docs/ (a small change saves a shard or two: a process would cost more).
     records_saved = (
         parallel.background(functools.partial(cache.save_records, site.papers))
-        if cache is not None and keys is not None and len(site.papers) >= parallel.MIN_ITEMS
+        if cache is not None and keys is not None and cache.parsed >= parallel.MIN_ITEMS
         else None
     )
     try:

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import importer, scaffold
 from .build import BuildError, Project, build, check, compute, generate
 from .classify import explain
 from .frontmatter import FrontMatterError
@@ -66,6 +65,8 @@ def _run_build(args: argparse.Namespace, project: Project, progress: Progress, b
 
 
 def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from . import importer  # only this command needs it
+
     dump: Path = args.dump
     try:
         text = dump.read_text(encoding="utf-8")
@@ -108,6 +109,8 @@ def _list_arg(values: list[str] | None) -> tuple[str, ...]:
 
 
 def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from . import scaffold  # only this command needs it
+
     abstract = sys.stdin.read() if args.abstract == "-" else args.abstract
     new = scaffold.NewPaper(
         title=" ".join(args.title.split()),

@@ -22,6 +22,7 @@ from pathlib import Path
 from . import frontmatter as fm
 from . import yamldump
 from .model import Problem
+from .text import title_key
 
 #: Fields the importer owns, in the order it writes them.
 MANAGED = ("title", "abstract", "doi", "code", "data", "project")
@@ -166,15 +167,6 @@ def slugify(title: str) -> str:
         cut = slug[:SLUG_MAX]
         slug = cut[: cut.rfind("-")] if "-" in cut else cut
     return slug or "paper"
-
-
-_NOT_WORD = re.compile(r"[^\w]+")
-
-
-def title_key(title: str) -> str:
-    """Normalize a title for duplicate detection."""
-    text = unicodedata.normalize("NFKD", title).casefold()
-    return _NOT_WORD.sub("", text)
 
 
 _URL = re.compile(r"\\url\{([^}\s]+)\}|(https?://[^\s{}<>\"\\]+)")

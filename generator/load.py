@@ -575,8 +575,18 @@ def load_pages(pages_dir: Path, root_display: str) -> tuple[tuple[tuple[str, str
     return tuple(pages), problems
 
 
-#: Reads one paper file, as `load_paper` does: (path, display, topic ids) -> (record, problems).
-PaperReader = Callable[[Path, str, tuple[str, ...]], tuple[Paper | None, list[Problem]]]
+#: Reads one paper file, as `read_paper_file` does:
+#: (folder, file name, display, topic ids) -> (record, problems).
+PaperReader = Callable[[Path, str, str, tuple[str, ...]], tuple[Paper | None, list[Problem]]]
+
+
+def read_paper_file(
+    folder: Path, name: str, display: str, topic_ids: tuple[str, ...]
+) -> tuple[Paper | None, list[Problem]]:
+    """`load_paper` of the file `name` in `folder`: the `PaperReader` that reads every file."""
+    return load_paper(folder / name, display, topic_ids)
+
+
 #: Reads the hand-written pages, as `load_pages` does: (folder, display of content/) -> (pages, problems).
 PagesReader = Callable[[Path, str], tuple[tuple[tuple[str, str], ...], list[Problem]]]
 
@@ -585,7 +595,7 @@ def read_content(
     content_dir: Path,
     display: str | None = None,
     *,
-    read_paper: PaperReader = load_paper,
+    read_paper: PaperReader = read_paper_file,
     read_pages: PagesReader = load_pages,
 ) -> tuple[Content | None, list[Problem]]:
     """Read all of content/; return what could be read and every problem.
@@ -607,33 +617,33 @@ def read_content(
         files = sorted(it, key=lambda e: e.name)
     by_folded: dict[str, str] = {}
     for entry in files:
-        path = papers_dir / entry.name
-        shown = f"{root_display}/{PAPERS_DIR}/{path.name}"
-        if path.name.startswith("."):
+        name = entry.name
+        shown = f"{root_display}/{PAPERS_DIR}/{name}"
+        if name.startswith("."):
             continue
         if entry.is_dir(follow_symlinks=False):
             problems.append(
                 Problem(shown, 1, 1, "folder: folders in papers/ are not read; put paper files in papers/")
             )
             continue
-        if path.suffix != ".md":
-            problems.append(Problem(shown, 1, 1, f"file name: {path.name!r}: paper files must end in .md"))
+        if not name.endswith(".md"):
+            problems.append(Problem(shown, 1, 1, f"file name: {name!r}: paper files must end in .md"))
             continue
         # Two names that differ only by case are one file on macOS and Windows checkouts.
-        folded = path.name.casefold()
+        folded = name.casefold()
         if folded in by_folded:
             problems.append(
                 Problem(
                     shown,
                     1,
                     1,
-                    f"file name: {path.name!r} differs only by case from {by_folded[folded]}; "
+                    f"file name: {name!r} differs only by case from {by_folded[folded]}; "
                     "on case-insensitive file systems they are the same file",
                 )
             )
         else:
             by_folded[folded] = shown
-        paper, pproblems = read_paper(path, shown, topic_ids)
+        paper, pproblems = read_paper(papers_dir, name, shown, topic_ids)
         problems.extend(pproblems)
         if paper is not None:
             papers.append(paper)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 
 from markupsafe import escape
 
@@ -59,3 +60,12 @@ def shorten(text: str, limit: int, trim: str = ",;: ") -> str:
     if " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(trim) + "…"
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def title_key(title: str) -> str:
+    """Normalize a title for duplicate detection."""
+    text = unicodedata.normalize("NFKD", title).casefold()
+    return _NOT_WORD.sub("", text)

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .classify import classify
-from .importer import title_key
 from .load import Content
 from .model import Paper, Problem, Severity
+from .text import title_key
 
 _ARXIV_URL = re.compile(
     r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/([a-z-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import importer
+from generator import importer, text
 from generator.load import load_content
 from generator.model import LINK_KINDS
 
@@ -85,7 +85,7 @@ def test_seed_dump_has_215_papers_and_no_boilerplate() -> None:
         assert entry.title != entry.abstract
         # Every title line is short and every abstract long: no pair slipped by one line.
         assert len(entry.title) < 200 < len(entry.abstract), entry.title
-    assert len({importer.title_key(e.title) for e in entries}) == SEED_PAPERS
+    assert len({text.title_key(e.title) for e in entries}) == SEED_PAPERS
 
 
 def test_dump_with_a_missing_abstract_is_reported_with_its_line() -> None:

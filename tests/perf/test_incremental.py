@@ -322,3 +322,11 @@ def test_checks_across_papers_run_again_when_a_paper_joins_them(warm: Path, run:
     )
     cold = run(copy_inputs(warm, warm.parent / "cold"), "validate", check=False)
     assert [line for line in cold.stderr.splitlines() if line.startswith("content/")] == problems
+
+
+def test_library_versions_are_those_importlib_metadata_finds() -> None:
+    import importlib.metadata
+
+    found = cache._installed()
+    for name in cache.LIBRARIES:
+        assert found[cache._normalize(name)] == importlib.metadata.version(name), name
