@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+
+from ..cli import run_generator
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,15 +59,7 @@ def run_cli(
     root: Path, *args: str, env: Mapping[str, str] | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m generator --root ROOT -q ARGS` the way a user does, in a subprocess."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "-q", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        check=False,
-    )
+    proc = run_generator(root, *args, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     if check and proc.returncode != 0:
         pytest.fail(
             f"python -m generator {' '.join(args)} exited {proc.returncode}\n"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from benchmarks.make_list import make_project
+
+from ..cli import run_generator
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Papers in the synthetic list of these tests: enough for related lists to shift when one
@@ -39,15 +40,7 @@ def run() -> Run:
     """Run `python -m generator --root ROOT ARGS…` and return the finished process."""
 
     def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ, SOURCE_DATE_EPOCH="0")
-        proc = subprocess.run(
-            [sys.executable, "-m", "generator", "--root", str(root), *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            check=False,
-        )
+        proc = run_generator(root, *args, env=dict(os.environ, SOURCE_DATE_EPOCH="0"), quiet=False)
         if check and proc.returncode != 0:
             raise AssertionError(f"generator {' '.join(args)} failed:\n{proc.stderr}")
         return proc

@@ -7,7 +7,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+
+from ..cli import run_generator
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,15 +105,7 @@ def cli_env() -> dict[str, str]:
 
 def run_cli(root: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m generator --root ROOT ARGS`, as a contributor runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "-q", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=cli_env(),
-        cwd=ROOT,
-        check=False,
-    )
+    return run_generator(root, *args, env=cli_env(), stdin=stdin)
 
 
 @dataclass(frozen=True)
