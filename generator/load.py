@@ -20,6 +20,7 @@ from . import frontmatter as fm
 from . import sanitize
 from .frontmatter import FrontMatterError, Map, Node, Scalar, Seq
 from .model import (
+    ENTRY_TYPES,
     LINK_KINDS,
     LIST_LINKS,
     STATUSES,
@@ -46,6 +47,10 @@ PAPER_FIELDS: tuple[str, ...] = (
     "abstract",
     "authors",
     "year",
+    "venue",
+    "type",
+    "cite_key",
+    "bib_fields",
     "added",
     "status",
     "topics",
@@ -54,7 +59,23 @@ PAPER_FIELDS: tuple[str, ...] = (
     *LINK_KINDS,
     "imported",
 )
-REQUIRED_FIELDS = ("title", "abstract", "added")
+REQUIRED_FIELDS = ("title", "added")
+#: A citation key as BibTeX and biber accept it: no spaces, braces, commas, quotes, '#', '%' or '='.
+CITE_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]{0,99}$")
+BIB_FIELD_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+#: BibTeX fields that have a field of their own in a paper file.
+BIB_FIELDS_ELSEWHERE = {
+    "title": "title",
+    "author": "authors",
+    "year": "year",
+    "journal": "venue",
+    "booktitle": "venue",
+    "doi": "doi",
+    "eprint": "arxiv",
+    "url": "url",
+    "abstract": "abstract",
+    "keywords": "tags",
+}
 #: Topic ids whose page would collide with a generated page (topics/index.md).
 RESERVED_TOPIC_IDS = ("index",)
 TOPIC_FIELDS = ("id", "title", "description", "rules")
@@ -401,6 +422,30 @@ def load_paper(
             values[name] = tuple(ids)
         elif name in ("tags", "authors"):
             values[name] = _texts(rep, name, node)
+        elif name == "venue":
+            values[name] = _text(rep, name, node, plain_only=True)
+        elif name == "type":
+            kind = _string(rep, name, node)
+            if kind is not None and kind not in ENTRY_TYPES:
+                rep.error(
+                    node.pos,
+                    f"type: {kind!r} is not an entry type; expected one of {', '.join(ENTRY_TYPES)}"
+                    + suggest(kind, ENTRY_TYPES),
+                )
+                kind = None
+            values[name] = kind
+        elif name == "cite_key":
+            cite = _string(rep, name, node)
+            if cite is not None and not CITE_KEY_RE.match(cite):
+                rep.error(
+                    node.pos,
+                    f"cite_key: {cite!r} is not a usable citation key; use letters, digits and _:.+/- "
+                    "(no spaces, braces, commas or quotes), at most 100 characters",
+                )
+                cite = None
+            values[name] = cite
+        elif name == "bib_fields":
+            values[name] = _bib_fields(rep, node)
         elif name in LINK_KINDS:
             links.extend(_link(rep, name, node))
         elif name == "imported" and not isinstance(node, Map):
@@ -413,8 +458,14 @@ def load_paper(
     _check_body(rep, doc.body, doc.body_line, "notes")
     if any(p.is_error for p in rep.problems):
         return None, rep.problems
-    abstract = str(values["abstract"])
-    if len(abstract.split()) < 20:
+    abstract = str(values.get("abstract") or "")
+    if not abstract:
+        rep.warn(
+            Position(1, 1),
+            "abstract: the paper has none; its page shows the metadata and links only, and topics and "
+            "related papers go by the title alone (add 'abstract: …' if you have it)",
+        )
+    elif len(abstract.split()) < 20:
         rep.warn(meta_pos(meta, "abstract"), f"abstract: only {len(abstract.split())} words; is it complete?")
     paper = Paper(
         slug=slug,
@@ -424,6 +475,10 @@ def load_paper(
         origin=Origin(display, tuple(positions), doc.body_line),
         authors=values.get("authors", ()),  # type: ignore[arg-type]
         year=values.get("year"),  # type: ignore[arg-type]
+        venue=values.get("venue"),  # type: ignore[arg-type]
+        type=values.get("type"),  # type: ignore[arg-type]
+        cite_key=values.get("cite_key"),  # type: ignore[arg-type]
+        bib_fields=values.get("bib_fields", ()),  # type: ignore[arg-type]
         topics=values.get("topics", ()),  # type: ignore[arg-type]
         exclude_topics=values.get("exclude_topics", ()),  # type: ignore[arg-type]
         tags=values.get("tags", ()),  # type: ignore[arg-type]
@@ -432,6 +487,29 @@ def load_paper(
         notes=doc.body.strip("\n"),
     )
     return paper, rep.problems
+
+
+def _bib_fields(rep: _Reporter, node: Node) -> tuple[tuple[str, str], ...]:
+    """Read `bib_fields`: other bibliographic fields of the source, `name: text` each."""
+    if not isinstance(node, Map):
+        rep.error(node.pos, f"bib_fields: expected 'name: value' lines, found {_describe(node)}")
+        return ()
+    out: list[tuple[str, str]] = []
+    for key, value in node.entries:
+        name = key.text
+        if not BIB_FIELD_RE.match(name):
+            rep.error(key.pos, f"bib_fields: {name!r} is not a field name; use lowercase such as 'pages'")
+            continue
+        if name in BIB_FIELDS_ELSEWHERE:
+            rep.error(
+                key.pos,
+                f"bib_fields: {name!r} has a field of its own; write it as '{BIB_FIELDS_ELSEWHERE[name]}:'",
+            )
+            continue
+        text = _text(rep, f"bib_fields: {name}", value, plain_only=False)
+        if text is not None:
+            out.append((name, text))
+    return tuple(sorted(out))
 
 
 def meta_pos(meta: Map, name: str) -> Position:

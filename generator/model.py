@@ -19,6 +19,19 @@ LINK_KINDS: tuple[str, ...] = SINGLE_LINKS + LIST_LINKS
 #: Reading status a curator may give a paper.
 STATUSES: tuple[str, ...] = ("essential", "read", "reading", "to-read")
 
+#: Kinds of publication (BibTeX's entry types), for `type:`; citations use them.
+ENTRY_TYPES: tuple[str, ...] = (
+    "article",
+    "inproceedings",
+    "incollection",
+    "book",
+    "phdthesis",
+    "mastersthesis",
+    "techreport",
+    "unpublished",
+    "misc",
+)
+
 
 @dataclass(frozen=True, order=True)
 class Position:
@@ -61,11 +74,20 @@ class Paper:
 
     slug: str
     title: str
-    abstract: str
     added: dt.date
     origin: Origin
+    #: Empty when the source had none (libraries are patchy); `validate` warns.
+    abstract: str = ""
     authors: tuple[str, ...] = ()
     year: int | None = None
+    #: The journal or proceedings.
+    venue: str | None = None
+    #: One of ENTRY_TYPES, when known.
+    type: str | None = None
+    #: The citation key the paper had in the library it came from (kept in exported BibTeX).
+    cite_key: str | None = None
+    #: Other bibliographic fields of the source (volume, pages, publisher...), kept for citations.
+    bib_fields: tuple[tuple[str, str], ...] = ()
     topics: tuple[str, ...] = ()
     exclude_topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
