@@ -93,7 +93,7 @@ CASES: dict[str, Case] = {
     ),
     # --- fields -----------------------------------------------------------------------------
     "missing-required": bad(
-        "---\ntitle: T\nadded: 2025-01-02\n---\n", f"{P}:1:1", "abstract: required field"
+        f"---\ntitle: T\nabstract: {ABSTRACT}\n---\n", f"{P}:1:1", "added: required field"
     ),
     "empty-required": bad(paper(title="''"), f"{P}:2:8", "title: is empty"),
     "year-word": bad(paper(extra="year: twenty\n"), f"{P}:5:7", "expected a four-digit year"),
@@ -231,6 +231,12 @@ CASES: dict[str, Case] = {
         "",
         {P: paper("Sorting Networks", abstract="We sort numbers with networks of comparators " * 3)},
         ((f"{P}:2:1", "warning: topics: the paper is in no topic"),),
+        strict=True,
+    ),
+    "no-abstract": Case(
+        "",
+        {P: "---\ntitle: Quantum error correction with surface codes\nadded: 2025-01-02\n---\n"},
+        ((f"{P}:1:1", "warning: abstract: the paper has none"),),
         strict=True,
     ),
     "short-abstract": Case(
