@@ -21,8 +21,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from .classify import tokenize
 from .model import Paper
+from .text import tokenize
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",

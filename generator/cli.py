@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildError, Project, build, check, compute, generate
-from .classify import explain
+from .classify import classify, explain
 from .frontmatter import FrontMatterError
 from .model import Problem
+from .pipeline import BuildError, Project, build, check, generate
 from .progress import Progress
 from .write import write_file
 
@@ -39,7 +38,7 @@ def _today() -> dt.date:
 
 
 def cmd_validate(args: argparse.Namespace, project: Project, progress: Progress) -> int:
-    _content, problems = check(project, progress)
+    _content, problems = check(project, progress, project.memo())
     status = _print_problems(problems, args.strict)
     if status == 0:
         print("content is valid", file=sys.stderr)
@@ -56,7 +55,10 @@ def cmd_build(args: argparse.Namespace, project: Project, progress: Progress) ->
 
 def _run_build(args: argparse.Namespace, project: Project, progress: Progress, build_site: bool) -> int:
     try:
-        _report, warnings = (build if build_site else generate)(project, progress, strict=args.strict)
+        if build_site:
+            _report, warnings = build(project, progress, strict=args.strict)
+        else:
+            _report, warnings = generate(project, progress, strict=args.strict, memo=project.memo())
     except BuildError as exc:
         _print_problems(exc.problems, args.strict)
         print(f"error: {exc}", file=sys.stderr)
@@ -145,13 +147,12 @@ def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> i
 
 
 def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -> int:
-    content, problems = check(project, Progress(quiet=True))
+    content, problems = check(project, Progress(quiet=True), project.memo())
     if content is None:
         return _print_problems(problems, strict=False) or 1
-    # Topic sizes need no related papers: skip computing them.
-    site = compute(content, Progress(quiet=True), relate=lambda papers: {})
+    assignments = classify(content.papers, content.taxonomy)
     if args.explain:
-        assignment = site.assignments.get(args.explain)
+        assignment = assignments.get(args.explain)
         if assignment is None:
             print(f"error: no paper with slug {args.explain!r}", file=sys.stderr)
             return 1
@@ -160,8 +161,9 @@ def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -
             print(text)
         return 0
     for topic in content.taxonomy.topics:
-        print(f"{len(site.members[topic.id]):5d}  {topic.id}  {topic.title}")
-    orphans = [s for s, a in site.assignments.items() if not a.topics]
+        size = sum(1 for a in assignments.values() if topic.id in a.topics)
+        print(f"{size:5d}  {topic.id}  {topic.title}")
+    orphans = [s for s, a in assignments.items() if not a.topics]
     print(f"{len(orphans)} papers in no topic" + (": " + ", ".join(sorted(orphans)) if orphans else ""))
     return 0
 
@@ -245,11 +247,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = Project(args.root.resolve() if args.root else Path.cwd())
     progress = Progress(quiet=args.quiet)
-    if args.func is not cmd_serve:
-        # A run of one command holds tens of thousands of records that hold no reference
-        # cycles; the cycle collector would walk all of them again and again (0.5 s of a
-        # 10,000-paper run) to find nothing.  Memory is given back when the command exits.
-        # `serve` runs for hours and keeps it.
-        gc.disable()
     status: int = args.func(args, project, progress)
     return status

@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from . import frontmatter as fm
-from . import yamldump
 from .model import Problem
 from .text import title_key
 
@@ -235,7 +236,7 @@ def dump_field(name: str, value: object) -> str:
     """Serialize one front-matter field as YAML that reads back exactly."""
     if isinstance(value, dt.date):
         return f"{name}: {value.isoformat()}\n"
-    return yamldump.safe_dump({name: value}, width=100)
+    return yaml.dump({name: value}, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def render_new(values: dict[str, object], added: dt.date, source: str) -> str:

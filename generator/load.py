@@ -6,13 +6,12 @@ records it could read and every problem it found, each with its file position.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +133,19 @@ def _string(rep: _Reporter, name: str, node: Node) -> str | None:
     if not text:
         rep.error(node.pos, f"{name}: is empty, expected text")
         return None
+    bad = _CONTROL.search(text)
+    if bad:
+        rep.error(
+            node.pos,
+            f"{name}: control character U+{ord(bad.group(0)):04X} is not allowed in text; remove it",
+        )
+        return None
     return text
+
+
+# Characters that are no text: C0 and C1 controls but tab and newline, and the Unicode line and
+# paragraph separators (YAML and many tools read them as line breaks).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _offset(text: str, pos: Position) -> int:
@@ -190,6 +201,9 @@ def _text(rep: _Reporter, name: str, node: Node, *, plain_only: bool) -> str | N
     """Read a text field and check it is safe to show in a page."""
     value = _string(rep, name, node)
     if value is None or not _check_markup(rep, name, node, value, plain_only=plain_only):
+        return None
+    if plain_only and "\n" in value:
+        rep.error(node.pos, f"{name}: holds a line break; write it on one line")
         return None
     return value
 
@@ -280,31 +294,49 @@ def _link(rep: _Reporter, kind: str, node: Node) -> list[Link]:
     return links
 
 
-def read_text(path: Path, rep: _Reporter) -> str | None:
-    """Read a UTF-8 file, reporting size and encoding problems."""
+def read_regular(path: Path, limit: int) -> tuple[bytes | None, str | None]:
+    """The bytes of `path`, or None and why not: not a regular file, a link, or over `limit`.
+
+    The file type is checked on the opened file itself (no link followed, no wait on a
+    FIFO), so nothing can be swapped in between the check and the read.
+    """
     try:
-        try:
-            st = os.lstat(path)  # one call tells a link, a folder and the size apart
-        except FileNotFoundError:
-            rep.error(Position(1, 1), "file is missing")
-            return None
-        # A link in a pull request could pull any file of the build machine into the site.
-        if stat.S_ISLNK(st.st_mode):
-            rep.error(Position(1, 1), "file is a symbolic link; content files must be regular files")
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            rep.error(Position(1, 1), "not a regular file")
-            return None
-        size = st.st_size
-        if size > MAX_FILE_BYTES:
-            rep.error(
-                Position(1, 1),
-                f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}; is this really one paper?",
-            )
-            return None
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, "file is missing"
     except OSError as exc:
-        rep.error(Position(1, 1), f"cannot read file: {exc.strerror}")
+        if os.path.islink(path):
+            # A link in a pull request could pull any file of the build machine into the site.
+            return None, "file is a symbolic link; content files must be regular files"
+        return None, f"cannot read file: {exc.strerror}"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, "not a regular file (a folder, a FIFO or a device); content must be regular files"
+        if st.st_size > limit:
+            return None, f"file is {st.st_size} bytes, over the limit of {limit}; is this really one paper?"
+        chunks = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # grew while being read
+            return None, f"file is over the limit of {limit} bytes"
+        return b"".join(chunks), None
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror}"
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, rep: _Reporter) -> str | None:
+    """Read a UTF-8 file, reporting its type, size and encoding problems."""
+    data, why = read_regular(path, MAX_FILE_BYTES)
+    if data is None:
+        rep.error(Position(1, 1), why or "cannot read file")
         return None
     if not data.strip():
         rep.error(Position(1, 1), "file is empty; a paper needs front matter with title, abstract and added")
@@ -653,46 +685,51 @@ def load_pages(pages_dir: Path, root_display: str) -> tuple[tuple[tuple[str, str
     return tuple(pages), problems
 
 
-#: Reads one paper file, as `read_paper_file` does:
-#: (folder, file name, display, topic ids) -> (record, problems).
-PaperReader = Callable[[Path, str, str, tuple[str, ...]], tuple[Paper | None, list[Problem]]]
+#: A paper file read before, by file name: its record (None if it had errors) and its problems.
+Known = Mapping[str, tuple[Paper | None, tuple[Problem, ...]]]
 
 
-def read_paper_file(
-    folder: Path, name: str, display: str, topic_ids: tuple[str, ...]
-) -> tuple[Paper | None, list[Problem]]:
-    """`load_paper` of the file `name` in `folder`: the `PaperReader` that reads every file."""
-    return load_paper(folder / name, display, topic_ids)
-
-
-#: Reads the hand-written pages, as `load_pages` does: (folder, display of content/) -> (pages, problems).
-PagesReader = Callable[[Path, str], tuple[tuple[tuple[str, str], ...], list[Problem]]]
+def _folder(path: Path, shown: str, problems: list[Problem]) -> bool:
+    """Whether `path` is a real folder to read; a link or a file in its place is reported."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        problems.append(Problem(shown, 1, 1, f"cannot read folder: {exc.strerror}"))
+        return False
+    if stat.S_ISDIR(st.st_mode):
+        return True
+    what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a folder"
+    problems.append(Problem(shown, 1, 1, f"folder: {what}; content/ must hold real folders and files"))
+    return False
 
 
 def read_content(
-    content_dir: Path,
-    display: str | None = None,
-    *,
-    read_paper: PaperReader = read_paper_file,
-    read_pages: PagesReader = load_pages,
+    content_dir: Path, display: str | None = None, *, known: Known | None = None
 ) -> tuple[Content | None, list[Problem]]:
     """Read all of content/; return what could be read and every problem.
 
     Unlike `load_content`, the content comes back even when some files have
     errors (None only without a taxonomy), so checks across papers can still
-    run on the rest and one run reports everything.
+    run on the rest and one run reports everything.  `known` holds the records
+    of paper files that have not changed since they were read (the pipeline's
+    memo knows them): those files are not read again.
     """
     problems: list[Problem] = []
+    known = known or {}
     root_display = (display or content_dir.as_posix()).rstrip("/")
     taxonomy, tproblems = load_taxonomy(content_dir / TOPICS_FILE, f"{root_display}/{TOPICS_FILE}")
     problems.extend(tproblems)
     topic_ids = taxonomy.ids if taxonomy else ()
     papers: list[Paper] = []
     papers_dir = content_dir / PAPERS_DIR
-    # By name: the order of the paths, without comparing 10,000 Path objects; and the
-    # entries know whether they are folders without a stat call each.
-    with os.scandir(papers_dir) if papers_dir.is_dir() else contextlib.nullcontext(iter(())) as it:
-        files = sorted(it, key=lambda e: e.name)
+    files: list[os.DirEntry[str]] = []
+    if _folder(papers_dir, f"{root_display}/{PAPERS_DIR}", problems):
+        # By name: the order of the paths, without comparing 10,000 Path objects; and the
+        # entries know their type without a stat call each.
+        with os.scandir(papers_dir) as it:
+            files = sorted(it, key=lambda e: e.name)
     by_folded: dict[str, str] = {}
     for entry in files:
         name = entry.name
@@ -721,12 +758,15 @@ def read_content(
             )
         else:
             by_folded[folded] = shown
-        paper, pproblems = read_paper(papers_dir, name, shown, topic_ids)
+        hit = known.get(name)
+        paper, pproblems = hit if hit is not None else load_paper(papers_dir / name, shown, topic_ids)
         problems.extend(pproblems)
         if paper is not None:
             papers.append(paper)
-    pages, page_problems = read_pages(content_dir / PAGES_DIR, root_display)
-    problems.extend(page_problems)
+    pages: tuple[tuple[str, str], ...] = ()
+    if _folder(content_dir / PAGES_DIR, f"{root_display}/{PAGES_DIR}", problems):
+        pages, page_problems = load_pages(content_dir / PAGES_DIR, root_display)
+        problems.extend(page_problems)
     # One hazard can be found by several checks at one place; report it once.
     problems = sorted(set(problems))
     if taxonomy is None:

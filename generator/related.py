@@ -36,8 +36,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .classify import tokenize as words
 from .model import Paper
+from .text import tokenize as words
 
 K = 5
 TITLE_WEIGHT = 3

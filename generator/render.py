@@ -6,10 +6,11 @@ Every listing is sorted by an explicit key so the output is deterministic.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from . import bibtex, charts, feeds, sanitize, text, yamldump
+from . import bibtex, charts, feeds, sanitize, text
+from .layout import paper_path, paper_url, topic_path
 from .model import Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,10 +57,9 @@ class Site:
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
-    #: The citation keys, when known from an earlier run (they are made from every paper).
-    known_cite_keys: Mapping[str, str] | None = None
-    #: The BibTeX entries made so far, by slug; `dataclasses.replace` hands them on.
-    _citations: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    # The cached properties below are values derived from the fields, computed once on
+    # first use: a frozen record whose every value follows from its fields.
 
     def url(self, path: str) -> str:
         """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
@@ -66,24 +67,17 @@ class Site:
 
     @cached_property
     def cite_keys(self) -> Mapping[str, str]:
-        return self.known_cite_keys if self.known_cite_keys is not None else bibtex.cite_keys(self.papers)
-
-    @cached_property
-    def citations(self) -> dict[str, str]:
-        """Each paper's BibTeX entry, by slug: for its page and for the whole list's file."""
-        return {p.slug: self.citation(p) for p in self.papers}
+        """Each paper's citation key, by slug (unique across the list)."""
+        return bibtex.cite_keys(self.papers)
 
     def citation(self, paper: Paper) -> str:
-        """The BibTeX entry of one paper (the build cache may render a single page)."""
-        entries = self._citations
-        if paper.slug not in entries:
-            entries[paper.slug] = bibtex.render_entry(
-                paper,
-                self.cite_keys[paper.slug],
-                page_url=self.url(paper_url(paper.slug)),
-                list_name=self.site_name,
-            )
-        return entries[paper.slug]
+        """The BibTeX entry of one paper."""
+        return bibtex.render_entry(
+            paper,
+            self.cite_keys[paper.slug],
+            page_url=self.url(paper_url(paper.slug)),
+            list_name=self.site_name,
+        )
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:
@@ -135,11 +129,6 @@ def sort_papers(papers: Sequence[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
 
 
-def paper_url(slug: str) -> str:
-    """The page's path relative to the site root (directory URLs)."""
-    return f"papers/{slug}/"
-
-
 def lookup_links(paper: Paper) -> list[dict[str, str]]:
     """Search links for a paper that carries no link to itself."""
     q = quote_plus(paper.title)
@@ -158,9 +147,24 @@ def link_href(kind: str, value: str) -> str:
     return value
 
 
-def _front_matter(data: dict[str, Any]) -> str:
-    body = yamldump.dump(data)  # = yaml.safe_dump(..., width=1000), without its cost per page
-    return f"---\n{body}---\n"
+# Characters YAML reads as line breaks or refuses in a stream: JSON leaves them as they are,
+# so they are written as escapes, which YAML's double-quoted strings read back.
+_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def front_matter(data: dict[str, Any]) -> str:
+    """Front matter holding `data`, written as JSON (which is YAML), one key a line.
+
+    json's C encoder is ten times faster than any YAML emitter, and every YAML
+    reader reads the result back to the same values.
+    """
+    lines = ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items())
+    return f"---\n{{{lines}}}\n---\n"
+
+
+def _json(value: object) -> str:
+    encoded = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
 
 
 def _environment() -> jinja2.Environment:
@@ -178,7 +182,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = text.md_inline
     env.filters["html"] = text.html_text
     env.filters["summary"] = text.first_sentence
-    env.filters["front_matter"] = _front_matter
+    env.filters["front_matter"] = front_matter
     # Validation already refuses notes that could run script; this is the second line.
     env.filters["safe_markdown"] = sanitize.sanitize_markdown
     return env
@@ -247,7 +251,7 @@ def code_fence(code: str) -> str:
 
 
 def render_bibliography(site: Site) -> str:
-    return bibtex.render_bibliography({site.cite_keys[slug]: e for slug, e in site.citations.items()})
+    return bibtex.render_bibliography({site.cite_keys[p.slug]: site.citation(p) for p in site.papers})
 
 
 def feed_path(topic_id: str | None = None) -> str:
@@ -408,30 +412,42 @@ def _json_line(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
-def render_site(site: Site) -> dict[str, str]:
-    """Render every file of the docs tree, keyed by its path relative to docs/."""
-    files = render_list_files(site)
-    files.update(render_related_files(site))
-    files.update(render_paper_pages(site, site.papers))
+def render_site(site: Site) -> dict[str, Callable[[], str]]:
+    """Every file of the docs tree, by path relative to docs/, as a function that renders it.
+
+    Nothing is rendered until asked for, so a caller that knows a file is as it
+    should be does not pay for it.  The files showing the whole list are made
+    together on first use (they share the topic members and the charts).
+    """
+    lists = functools.cache(lambda: render_list_files(site))
+    files: dict[str, Callable[[], str]] = {
+        path: functools.partial(_pick, lists, path) for path in list_paths(site)
+    }
+    files["papers.json"] = functools.partial(render_papers_json, site)
+    for paper in site.papers:
+        files[paper_path(paper.slug)] = functools.partial(render_paper, site, paper)
     return dict(sorted(files.items()))
 
 
-def paper_path(slug: str) -> str:
-    """Where the page of a paper goes in the docs tree."""
-    return f"papers/{slug}.md"
+def _pick(group: Callable[[], dict[str, str]], path: str) -> str:
+    return group()[path]
 
 
-def render_paper_pages(site: Site, papers: Iterable[Paper]) -> dict[str, str]:
-    """The pages of `papers` (the build cache asks only for those whose inputs changed)."""
-    return {paper_path(paper.slug): render_paper(site, paper) for paper in papers}
+def list_paths(site: Site) -> list[str]:
+    """The paths of the files `render_list_files` makes, without making them."""
+    paths = ["index.md", "papers/index.md", "topics/index.md", "tags.md", FEED_ALL, BIBLIOGRAPHY]
+    paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
+    for topic in site.taxonomy.topics:
+        paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
+    paths += [name for name, _ in site.pages]
+    return paths
 
 
 def render_list_files(site: Site) -> dict[str, str]:
     """The files showing the list as a whole, and the curators' pages.
 
-    None of them may show notes or related papers: the build cache renders them
-    again only when a front matter, the taxonomy or a page changes (tests/perf
-    checks this).  Files that show related papers go in `render_related_files`.
+    None of them shows notes or related papers (`incremental` renders them again
+    only when some front matter, the taxonomy, a page or the settings change).
     """
     files: dict[str, str] = {
         "index.md": render_home(site),
@@ -440,15 +456,10 @@ def render_list_files(site: Site) -> dict[str, str]:
         "tags.md": render_tags(),
     }
     for topic in site.taxonomy.topics:
-        files[f"topics/{topic.id}.md"] = render_topic(site, topic)
+        files[topic_path(topic.id)] = render_topic(site, topic)
     for name, body in site.pages:
         files[name] = body
     files.update(render_feeds(site))
     files[BIBLIOGRAPHY] = render_bibliography(site)
     files.update(render_charts(site))
     return files
-
-
-def render_related_files(site: Site) -> dict[str, str]:
-    """The files showing the related papers of every paper (no notes: see `render_list_files`)."""
-    return {"papers.json": render_papers_json(site)}

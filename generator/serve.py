@@ -20,7 +20,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .build import BuildError, Project, generate
+from .pipeline import BuildError, Project, generate
 from .progress import Progress
 
 POLL_SECONDS = 0.5
@@ -50,7 +50,7 @@ def snapshot(*paths: Path) -> dict[str, tuple[int, int, int]]:
 def regenerate(project: Project, progress: Progress) -> bool:
     """Regenerate docs/ in place; print problems instead of stopping."""
     try:
-        generate(project, progress, swap=False)
+        generate(project, progress, memo=project.memo())
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

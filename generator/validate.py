@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from .classify import classify
 from .load import Content
-from .model import Paper, Problem, Severity
+from .model import Assignment, Paper, Problem, Severity
 from .text import title_key
 
 _ARXIV_URL = re.compile(
@@ -101,14 +100,10 @@ def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> lis
     return problems
 
 
-def find_orphans(content: Content) -> list[Problem]:
+def find_unplaced(papers: Sequence[Paper], assignments: Mapping[str, Assignment]) -> list[Problem]:
     """Warn about papers that land in no topic."""
-    candidates = [p for p in content.papers if not p.topics]  # a topic set by hand always applies
-    if not candidates:
-        return []
-    assignments = classify(candidates, content.taxonomy)
     out = []
-    for paper in candidates:
+    for paper in papers:
         if assignments[paper.slug].topics:
             continue
         pos = paper.origin.at("title")
@@ -126,5 +121,5 @@ def find_orphans(content: Content) -> list[Problem]:
 
 
 def check_collection(content: Content) -> list[Problem]:
-    """Report problems that involve more than one paper, and papers that fit no topic."""
-    return sorted(find_duplicates(content.papers) + find_orphans(content))
+    """Report problems that involve more than one paper."""
+    return sorted(find_duplicates(content.papers))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.classify import tokenize
+from generator.text import tokenize
 from generator.model import Origin, Paper
 from generator.related import find_related
 

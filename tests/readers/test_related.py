@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import related
-from generator.classify import tokenize
+from generator.text import tokenize
 from generator.load import load_content
 from generator.model import Paper
 from generator.related import find_related, weigh

@@ -1,0 +1,211 @@
+"""The pipeline, in one screen: content/ ─load─▶ validate ─▶ classify ─▶ related ─▶ render ─▶ write.
+
+Each stage is a pure function of the records before it, called once, in order.
+Phase one loads and validates everything; nothing is written unless it is all
+valid.  Every "skip work" decision is the memo's (generator/incremental/):
+the same content gives byte-identical files with it and without it.  One run
+at a time per project: a second one waits for the first (`lock`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import site as mkdocs
+from . import validate
+from .classify import classify
+from .incremental import Memo, NoMemo
+from .load import Content, read_content
+from .model import Problem
+from .progress import Progress
+from .related import find_related
+from .render import Site, render_site
+from .write import WriteError, WriteReport, remove_leftovers, write_tree
+
+CONTENT = "content"  # content/ as shown in messages and in the pages' edit links
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where things live; the defaults are the repository layout."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache" / "generator"
+
+    def display(self, path: Path) -> str:
+        """A path as shown to users and in edit links: relative to the project."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def memo(self) -> Memo:
+        return Memo(self.cache, self.root)
+
+
+class BuildError(Exception):
+    """The build stopped; `problems` says why, when the content is at fault."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@contextlib.contextmanager
+def lock(project: Project, progress: Progress) -> Iterator[int]:
+    """Hold the project's lock (a second run waits); yield its descriptor for child processes."""
+    path = project.root / ".cache" / "generator.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise BuildError(
+            f"{path}: cannot take the lock ({exc.strerror}); delete .cache and run again"
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("waiting for another run of the generator in this project to finish…", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        # Whatever a killed run left half-done (it held the lock, so nobody else uses these).
+        remove_leftovers(project.root, ("docs",))
+        mkdocs.recover(project.site)
+        remove_leftovers(project.root, ("site",))
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def check(
+    project: Project, progress: Progress, memo: NoMemo | None = None
+) -> tuple[Content | None, list[Problem]]:
+    """load → validate: every problem of content/, and the content if it has no error."""
+    memo = memo or NoMemo()
+    inputs = memo.scan(project.content, project.mkdocs_yml)
+    content, problems, _ = _load(project, progress, memo.known_papers(inputs, CONTENT))
+    return (None if any(p.is_error for p in problems) else content), problems
+
+
+def _load(
+    project: Project,
+    progress: Progress,
+    known: dict | object,  # type: ignore[type-arg]
+) -> tuple[Content | None, list[Problem], list[Problem]]:
+    with progress.stage("load") as line:
+        content, loaded = read_content(project.content, CONTENT, known=known)  # type: ignore[arg-type]
+        line.detail = f"{len(content.papers) if content else 0} papers, {len(loaded)} problems"
+    problems = list(loaded)
+    if content is not None:
+        with progress.stage("validate") as line:
+            more = validate.check_collection(content)
+            problems = sorted(problems + more)
+            line.detail = f"{len(more)} problems across papers"
+    return content, problems, loaded
+
+
+def generate(
+    project: Project, progress: Progress, *, strict: bool = False, memo: NoMemo | None = None
+) -> tuple[WriteReport, list[Problem]]:
+    """Validate content/ and write docs/ and the nav of mkdocs.yml; raise BuildError on bad content."""
+    with lock(project, progress):
+        return _generate(project, progress, strict=strict, memo=memo or NoMemo())
+
+
+def _generate(
+    project: Project, progress: Progress, *, strict: bool, memo: NoMemo
+) -> tuple[WriteReport, list[Problem]]:
+    with progress.stage("scan") as line:
+        inputs = memo.scan(project.content, project.mkdocs_yml)
+        kept = memo.unchanged(inputs, project.docs)
+        line.detail = f"{len(inputs.files)} content files" + (": nothing changed" if kept is not None else "")
+    if kept is not None:
+        if strict and kept:
+            raise BuildError("content has problems; nothing was written", list(kept))
+        return WriteReport(unchanged=len(inputs.files)), list(kept)
+    content, problems, loaded = _load(project, progress, memo.known_papers(inputs, CONTENT))
+    if content is None or any(p.is_error for p in problems) or (strict and problems):
+        raise BuildError("content has problems; nothing was written", problems)
+    config = project.mkdocs_yml.read_text(encoding="utf-8")
+    try:
+        settings = mkdocs.read_settings(config)
+        nav = mkdocs.render_nav(config, content.taxonomy)
+    except mkdocs.SiteError as exc:
+        raise BuildError(str(exc)) from None
+    with progress.stage("classify") as line:
+        known = memo.known_assignments(inputs, content.papers)
+        assignments = known | classify([p for p in content.papers if p.slug not in known], content.taxonomy)
+        line.detail = f"{len(content.papers) - len(known)} papers classified"
+    unplaced = validate.find_unplaced(content.papers, assignments)
+    problems = sorted(problems + unplaced)
+    if strict and unplaced:
+        raise BuildError("content has problems; nothing was written", problems)
+    with progress.stage("related") as line:
+        related = memo.known_related(inputs, content.papers)
+        line.detail = "as the last run found them" if related is not None else "computed"
+        if related is None:
+            related = find_related(content.papers)
+    site = Site(content.papers, content.taxonomy, assignments, related, content.pages, **vars(settings))
+    with progress.stage("render") as line:
+        files = render_site(site)
+        plan = memo.plan(inputs, files, related, project.docs)
+        rendered = {path: files[path]() for path in plan.render}
+        line.detail = f"{len(rendered)} of {len(files)} files"
+    with progress.stage("write") as line:
+        try:
+            report = write_tree(rendered, project.docs, keep=plan.keep, tick=line.tick)
+        except WriteError as exc:
+            raise BuildError(str(exc)) from None
+        if mkdocs.write_config(project.mkdocs_yml, nav):
+            report.written.append("../mkdocs.yml")
+        line.detail = (
+            f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+        )
+    memo.save(
+        inputs,
+        nav.encode("utf-8"),
+        CONTENT,
+        content.papers,
+        loaded,
+        assignments,
+        related,
+        report.states,
+        problems,
+    )
+    return report, problems
+
+
+def build(project: Project, progress: Progress, *, strict: bool = False) -> tuple[WriteReport, list[Problem]]:
+    """generate, then `mkdocs build --strict` into site/ (left as it was if MkDocs fails)."""
+    with lock(project, progress) as fd:
+        result = _generate(project, progress, strict=strict, memo=project.memo())
+        try:
+            mkdocs.build(project.root, project.mkdocs_yml, project.site, progress, pass_fds=(fd,))
+        except mkdocs.SiteError as exc:
+            raise BuildError(str(exc)) from None
+    return result
