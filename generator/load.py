@@ -671,6 +671,27 @@ def _hide(rep: _Reporter, node: Node) -> tuple[str, ...]:
     return tuple(out)
 
 
+_HANDLER_RE = re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE)
+
+
+def _page_text(rep: _Reporter, name: str, node: Node) -> str | None:
+    """Read a page's title or description: plain text, which is all they need.
+
+    Material prints both unescaped (the renderer escapes them); a value such as
+    '" onmouseover="…' has no use but to break out of an HTML attribute.
+    """
+    value = _text(rep, name, node, plain_only=True)
+    handler = _HANDLER_RE.search(value) if value is not None else None
+    if handler is None or not isinstance(node, Scalar):
+        return value
+    rep.error(
+        _locate(rep, node, handler.group(0)),
+        f"{name}: {handler.group(0)!r} reads as an HTML event handler; "
+        "plain text needs no '=' right after such a word",
+    )
+    return None
+
+
 def load_page(path: Path, display: str) -> tuple[Page | None, list[Problem]]:
     """Read one hand-written page; return the record (or None) and its problems.
 
@@ -706,9 +727,7 @@ def load_page(path: Path, display: str) -> tuple[Page | None, list[Problem]]:
         elif name == "hide":
             hide = _hide(rep, node)
         else:
-            # Material prints both unescaped; the renderer escapes them, and plain text
-            # is all a page's title or summary needs.
-            values[name] = _text(rep, name, node, plain_only=True)
+            values[name] = _page_text(rep, name, node)
     if doc.meta.get("title") is None:
         rep.error(Position(1, 1), "title: required field is missing; add 'title: …' to the metadata")
     _check_body(rep, doc.body, doc.body_line, "page")
