@@ -39,7 +39,9 @@ def test_mkdocs_yml_runs_the_hooks_and_no_material_partial_is_copied() -> None:
     assert ours & {p.name for p in (MATERIAL / "partials").iterdir()} == set()
 
 
-@pytest.mark.parametrize(("partial", "label"), [("search.html", "Search"), ("progress.html", "Loading the page")])
+@pytest.mark.parametrize(
+    ("partial", "label"), [("search.html", "Search"), ("progress.html", "Loading the page")]
+)
 def test_hook_names_materials_component_which_has_no_name_of_its_own(partial: str, label: str) -> None:
     markup = (MATERIAL / "partials" / partial).read_text(encoding="utf-8")
     tags = re.findall(r"<div\b[^>]*data-md-component=\"(?:search|progress)\"[^>]*>", markup)
