@@ -39,7 +39,7 @@ generate: $(VENV)/.site-deps
 	$(PY) -m generator generate --strict
 
 lint: $(VENV)/.test-deps
-	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/ruff check generator tests benchmarks overrides
 	$(VENV)/bin/mypy
 
 test: $(VENV)/.test-deps lint $(NODE_TOOLS)

@@ -103,6 +103,26 @@ class Paper:
         return None
 
 
+#: What a hand-written page may hide of Material's layout (front matter `hide`).
+PAGE_HIDE: tuple[str, ...] = ("navigation", "toc", "footer")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written page of content/pages/, as the curator wrote it.
+
+    Title and description are plain text; the renderer writes the page's front
+    matter itself, escaped, so nothing a curator writes reaches the theme as markup.
+    """
+
+    name: str
+    title: str
+    description: str | None
+    body: str
+    origin: Origin
+    hide: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Rule:
     """A phrase that votes for a topic when it occurs in a title or abstract."""

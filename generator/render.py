@@ -20,7 +20,7 @@ import jinja2
 
 from . import bibtex, charts, feeds, sanitize, text
 from .layout import paper_path, paper_url, topic_path
-from .model import Assignment, Paper, Taxonomy, Topic
+from .model import Assignment, Page, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 RECENT = 10
@@ -53,7 +53,7 @@ class Site:
     taxonomy: Taxonomy
     assignments: Mapping[str, Assignment]
     related: Mapping[str, tuple[str, ...]]
-    pages: tuple[tuple[str, str], ...] = ()
+    pages: tuple[Page, ...] = ()
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
@@ -242,6 +242,22 @@ def render_paper(site: Site, paper: Paper) -> str:
         fence=code_fence(entry),
         bibliography=BIBLIOGRAPHY,
     )
+
+
+def page_meta(page: Page) -> dict[str, Any]:
+    """The front matter of a hand-written page: only what the generator vouches for."""
+    meta: dict[str, Any] = {"title": text.html_title(page.title)}  # escaped as in paper_meta
+    if page.description is not None:
+        meta["description"] = text.html_text(page.description)
+    if page.hide:
+        meta["hide"] = list(page.hide)
+    meta["source"] = page.origin.path
+    return meta
+
+
+def render_page(page: Page) -> str:
+    """A hand-written page: front matter written by the generator, then the curator's body."""
+    return render_template("page.md.j2", meta=page_meta(page), body=page.body)
 
 
 def code_fence(code: str) -> str:
@@ -439,7 +455,7 @@ def list_paths(site: Site) -> list[str]:
     paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
-    paths += [name for name, _ in site.pages]
+    paths += [page.name for page in site.pages]
     return paths
 
 
@@ -457,8 +473,8 @@ def render_list_files(site: Site) -> dict[str, str]:
     }
     for topic in site.taxonomy.topics:
         files[topic_path(topic.id)] = render_topic(site, topic)
-    for name, body in site.pages:
-        files[name] = body
+    for page in site.pages:
+        files[page.name] = render_page(page)
     files.update(render_feeds(site))
     files[BIBLIOGRAPHY] = render_bibliography(site)
     files.update(render_charts(site))

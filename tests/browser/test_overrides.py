@@ -1,34 +1,111 @@
-"""Our copies of Material partials (accessibility fixes) still match the installed Material."""
+"""The theme changes of overrides/: the MkDocs hook and the href check, against the installed Material.
+
+No browser needed: what the hook adds is checked on Material's own markup and on the built
+site (tests/validation/test_built_html.py); the axe-core test checks the names in Chromium.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
+from types import ModuleType
 
+import jinja2
 import pytest
 
 from .helpers import REPO
 
 _SPEC = importlib.util.find_spec("material")
 assert _SPEC is not None and _SPEC.origin is not None, "mkdocs-material is not installed"
-MATERIAL = Path(_SPEC.origin).parent / "templates" / "partials"
-# Each copied partial and the one attribute it adds to Material's markup.
-ADDED = {
-    "search.html": ''' aria-label="{{ lang.t('search') }}"''',
-    "progress.html": ' aria-label="Loading the page"',
-}
+MATERIAL = Path(_SPEC.origin).parent / "templates"
 
 
-def body(text: str) -> str:
-    """The markup after the leading {#- … -#} comment."""
-    return text.split("-#}\n", 1)[1]
+def _load_hooks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("overrides_hooks", REPO / "overrides" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize("name", sorted(ADDED))
-def test_copied_partial_differs_from_material_only_by_its_fix(name: str) -> None:
-    ours = body((REPO / "overrides" / "partials" / name).read_text(encoding="utf-8"))
-    theirs = body((MATERIAL / name).read_text(encoding="utf-8"))
-    assert ADDED[name] in ours
-    assert ours.replace(ADDED[name], "", 1) == theirs, (
-        f"Material's partials/{name} changed: copy it again into overrides/partials/ and re-add{ADDED[name]}"
-    )
+hooks = _load_hooks()
+REPO_URL = "https://github.com/o/r"
+
+
+def test_mkdocs_yml_runs_the_hooks_and_no_material_partial_is_copied() -> None:
+    assert re.search(r"^hooks:\n  - overrides/hooks\.py$", (REPO / "mkdocs.yml").read_text(), re.MULTILINE)
+    ours = {p.name for p in (REPO / "overrides" / "partials").iterdir()}
+    assert ours & {p.name for p in (MATERIAL / "partials").iterdir()} == set()
+
+
+@pytest.mark.parametrize(
+    ("partial", "label"), [("search.html", "Search"), ("progress.html", "Loading the page")]
+)
+def test_hook_names_materials_component_which_has_no_name_of_its_own(partial: str, label: str) -> None:
+    markup = (MATERIAL / "partials" / partial).read_text(encoding="utf-8")
+    tags = re.findall(r"<div\b[^>]*data-md-component=\"(?:search|progress)\"[^>]*>", markup)
+    assert len(tags) == 1, f"Material's partials/{partial} changed: check LABELS in overrides/hooks.py"
+    assert "aria-label" not in tags[0], f"Material names it now: drop {label!r} from overrides/hooks.py"
+    labelled = hooks.add_labels(markup)
+    assert labelled.count(f'aria-label="{label}"') == 1
+    assert hooks.add_labels(labelled) == labelled  # a name already there is kept
+
+
+@pytest.mark.parametrize(
+    ("source", "url"),
+    [
+        ("content/papers/a-b-1.md", f"{REPO_URL}/edit/main/content/papers/a-b-1.md"),
+        ("content/pages/about.md", f"{REPO_URL}/edit/main/content/pages/about.md"),
+        ("content/topics.yml", f"{REPO_URL}/edit/main/content/topics.yml"),
+        ("javascript:alert(1)", None),
+        ("content/papers/../../etc/passwd.md", None),
+        ("content/papers/Upper.md", None),
+        ("content/papers/a.md?x=1", None),
+        ("content/papers/a.md\n", None),
+        ('content/papers/a.md" onclick="x', None),
+        ("/etc/passwd", None),
+        ("docs/index.md", None),
+        (None, None),
+        (["content/topics.yml"], None),
+    ],
+)
+def test_edit_url_only_for_a_source_file_the_generator_writes(source: object, url: str | None) -> None:
+    assert hooks.edit_url(source, REPO_URL + "/", "edit/main/") == url
+
+
+def test_edit_url_needs_a_repository_of_a_safe_shape() -> None:
+    assert hooks.edit_url("content/topics.yml", None, "edit/main/") is None
+    assert hooks.edit_url("content/topics.yml", 'https://x.org/"><script>', "edit/main/") is None
+
+
+_HREF = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "overrides")).from_string(
+    '{% from "partials/rl-href.html" import safe_href %}{{ safe_href(url) }}'
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://x.org/a?b=1&c=2", "https://x.org/a?b=1&amp;c=2"),
+        ("HTTP://X.ORG/", "HTTP://X.ORG/"),
+        ("mailto:a@b.org", "mailto:a@b.org"),
+        ("../../topics/x/", "../../topics/x/"),
+        ("papers/a:b/", "papers/a:b/"),
+        ("#top", "#top"),
+        ("//cdn.example/x", "//cdn.example/x"),
+        ('https://x.org/"onmouseover="alert(1)', "https://x.org/&#34;onmouseover=&#34;alert(1)"),
+        ("javascript:alert(1)", ""),
+        ("JaVaScRiPt:alert(1)", ""),
+        (" javascript:alert(1)", ""),
+        ("java\tscript:alert(1)", ""),
+        ("\x01javascript:alert(1)", ""),
+        # Relative (a path '&' and a fragment): escaped, the browser never decodes the 'j'.
+        ("&#106;avascript:alert(1)", "&amp;#106;avascript:alert(1)"),
+        ("data:text/html,<script>", ""),
+        ("vbscript:msgbox(1)", ""),
+        ("https:alert(1)", ""),
+    ],
+)
+def test_safe_href_keeps_http_https_mailto_and_relative_urls_only(url: str, href: str) -> None:
+    assert _HREF.render(url=url) == href

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from generator.cli import make_parser
-from generator.load import PAPER_FIELDS
+from generator.load import PAGE_FIELDS, PAPER_FIELDS
 from generator.model import STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,9 +107,20 @@ def test_pull_request_template_is_a_checklist() -> None:
     assert any("generator new" in item for item in items)
 
 
-def test_contributing_documents_every_field() -> None:
-    table = {m.group(1) for m in re.finditer(r"^\| `([a-z_]+)` \|", CONTRIBUTING, flags=re.MULTILINE)}
-    assert table == set(PAPER_FIELDS) - {"imported"}
+def section(title: str) -> str:
+    """The text of CONTRIBUTING.md under `## title`, up to the next section."""
+    start = CONTRIBUTING.index(f"\n## {title}\n")
+    end = CONTRIBUTING.find("\n## ", start + 1)
+    return CONTRIBUTING[start : end if end > 0 else None]
+
+
+@pytest.mark.parametrize(
+    ("title", "fields"),
+    [("The content format", set(PAPER_FIELDS) - {"imported"}), ("Hand-written pages", set(PAGE_FIELDS))],
+)
+def test_contributing_documents_every_field(title: str, fields: set[str]) -> None:
+    table = {m.group(1) for m in re.finditer(r"^\| `([a-z_]+)` \|", section(title), flags=re.MULTILINE)}
+    assert table == fields
     assert "`imported`" in CONTRIBUTING
     for status in STATUSES:
         assert f"`{status}`" in CONTRIBUTING
@@ -184,10 +195,16 @@ def test_documented_new_command_writes_a_valid_paper(project_copy: Path) -> None
     assert checked.returncode == 0, checked.stderr
 
 
-def test_documented_paper_file_is_valid(project_copy: Path) -> None:
-    [example] = re.findall(r"```markdown\n(---\n.*?)```", CONTRIBUTING, flags=re.DOTALL)
-    paper = project_copy / "content" / "papers" / "attention-is-all-you-need.md"
-    paper.write_text(example, encoding="utf-8")
+@pytest.mark.parametrize(
+    ("title", "path"),
+    [
+        ("The content format", "content/papers/attention-is-all-you-need.md"),
+        ("Hand-written pages", "content/pages/about.md"),
+    ],
+)
+def test_documented_file_is_valid(project_copy: Path, title: str, path: str) -> None:
+    [example] = re.findall(r"```markdown\n(---\n.*?)```", section(title), flags=re.DOTALL)
+    (project_copy / path).write_text(example, encoding="utf-8")
 
     checked = generator(project_copy, "validate", "--strict")
 

@@ -39,6 +39,27 @@ def notes(body: str, where: str, message: str) -> Case:
     return bad(paper(body=body), f"{P}:{where}", message)
 
 
+PG = "content/pages/hostile.md"
+#: A page that tries every way out of its front matter (each line is refused where it is).
+HOSTILE_PAGE = (
+    "---\n"
+    "title: '\"><script>alert(1)</script>'\n"
+    "description: '\" onmouseover=\"alert(1)'\n"
+    "template: ../../etc\n"
+    "source: javascript:alert(1)\n"
+    "paper:\n"
+    "  links:\n"
+    "    - {kind: url, label: Paper, url: 'javascript:alert(1)'}\n"
+    "---\n"
+    "# Hostile\n"
+)
+
+
+def page(front: str, where: str, *messages: str) -> Case:
+    """A hand-written page with front matter `front` (from line 2), refused at `where`."""
+    return Case("", {PG: f"---\n{front}---\nBody.\n"}, tuple((where, m) for m in messages))
+
+
 CASES: dict[str, Case] = {
     # --- front matter that cannot be read ---------------------------------------------------
     "yaml-syntax": bad(paper(extra="tags: a: b\n"), f"{P}:5:8", "YAML syntax error: mapping values"),
@@ -200,6 +221,54 @@ CASES: dict[str, Case] = {
         "",
         {"content/pages/about.md": "---\ntitle: About\n---\n# About\n\n<script>alert(1)</script>\n"},
         (("content/pages/about.md:6:1", "page: raw HTML <script>"),),
+    ),
+    # --- hand-written pages: an allow-list of fields, plain text, the generator's own keys refused
+    "page-hostile": Case(
+        "",
+        {PG: HOSTILE_PAGE},
+        (
+            (f"{PG}:2:11", "title: raw HTML <script>"),
+            (f"{PG}:3:17", "description: 'onmouseover=' reads as an HTML event handler"),
+            (f"{PG}:4:1", "template: unknown field for a page; allowed: title, description, hide"),
+            (f"{PG}:5:1", "source: unknown field for a page; allowed: title, description, hide"),
+            (f"{PG}:6:1", "paper: unknown field for a page; allowed: title, description, hide"),
+        ),
+    ),
+    **{
+        f"page-{key}": Case(
+            "",
+            {PG: f"---\ntitle: Hostile\n{key}: {value}\n---\nBody.\n"},
+            ((f"{PG}:3:1", f"{key}: unknown field for a page; allowed: title, description, hide"),),
+        )
+        for key, value in (
+            ("tags", "[a]"),
+            ("search", "{boost: 1000}"),
+            ("feed", "{href: 'javascript:alert(1)', title: x}"),
+            ("author", "Eve"),
+            ("og_image", "https://evil.example/x.png"),
+        )
+    },
+    "page-unknown-field": page("titel: About\n", f"{PG}:2:1", "titel: unknown field for a page", "'title'"),
+    "page-missing-title": page("description: About us.\n", f"{PG}:1:1", "title: required field is missing"),
+    "page-title-list": page("title: [a, b]\n", f"{PG}:2:8", "title: expected text, found a list"),
+    "page-title-markup": page("title: <b>About</b>\n", f"{PG}:2:8", "would be read as HTML"),
+    "page-description-mapping": page(
+        "title: T\ndescription: {a: b}\n", f"{PG}:3:14", "description: expected text, found a mapping"
+    ),
+    "page-hide-value": page("title: T\nhide: [toc, tabs]\n", f"{PG}:3:13", "'tabs' cannot be hidden"),
+    "page-hide-mapping": page("title: T\nhide: {toc: true}\n", f"{PG}:3:7", "hide: expected a list"),
+    "page-reserved-name": Case(
+        "",
+        {"content/pages/index.md": "---\ntitle: Home\n---\nBody.\n"},
+        (("content/pages/index.md:1:1", "would replace a generated page"),),
+    ),
+    "page-bad-name": Case(
+        "",
+        {"content/pages/About Us.md": "---\ntitle: About\n---\nBody.\n"},
+        (("content/pages/About Us.md:1:1", "not a valid page name"),),
+    ),
+    "page-not-markdown": Case(
+        "", {"content/pages/about.html": "<script>"}, (("content/pages/about.html:1:1", "must end in .md"),)
     ),
     # --- the taxonomy -----------------------------------------------------------------------
     "topics-octal": Case(

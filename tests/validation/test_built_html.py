@@ -20,6 +20,7 @@ import yaml
 
 from generator.build import compute, render_nav
 from generator.load import load_content
+from generator.model import Link, Origin, Page, Paper
 from generator.progress import Progress
 from generator.render import render_site
 from generator.write import write_tree
@@ -37,6 +38,25 @@ BREAKOUT_ABSTRACT = (
 )
 
 
+#: A valid page: quotes, ampersands and angle brackets are plain text in a title or description.
+QUOTES_TITLE = """Quotes "q" & 'a' <3 > 2"""
+QUOTES_DESCRIPTION = """Say "hi" & 'bye': <> a > b < c, then />."""
+#: Validation bypassed: a page whose front matter tries to break out of Material's attributes.
+HOSTILE_PAGE = Page(
+    name="hostile.md",
+    title='"><script>alert(1)</script>',
+    description='" onmouseover="alert(1)',
+    body="Hostile body.\n",
+    origin=Origin("javascript:alert(1)"),
+)
+#: Validation bypassed: links a paper card must not print as they are.
+HOSTILE_LINKS = (
+    Link("url", "javascript:alert(1)"),
+    Link("pdf", " JaVaScRiPt:alert(1)"),
+    Link("code", 'https://example.org/"onmouseover="alert(1)'),
+)
+
+
 def _yaml_str(text: str) -> str:
     return yaml.safe_dump(text, width=1000).removesuffix("\n...\n").strip()
 
@@ -46,6 +66,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_project(tmp_path_factory.mktemp("xss") / "project")
     write(root / "content/papers/attack.md", paper("Attack Reasoning", body="Harmless for now.\n"))
     write(root / "content/papers/clean.md", paper("Clean Reasoning", body="Harmless *notes*.\n"))
+    write(root / "content/papers/links.md", paper("Linked Reasoning"))
+    write(
+        root / "content/pages/quotes.md",
+        f"---\ntitle: {_yaml_str(QUOTES_TITLE)}\ndescription: {_yaml_str(QUOTES_DESCRIPTION)}\n---\n"
+        "A page without a heading of its own: Material prints its title.\n",
+    )
     write(
         root / "content/papers/breakout.md",
         paper(
@@ -57,11 +83,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content, problems = load_content(root / "content", "content")
     assert content is not None, "\n".join(map(str, problems))
 
-    # Validation bypassed: the attack notes go straight to the renderer.
-    papers = tuple(
-        dataclasses.replace(p, notes=ATTACK_NOTES) if p.slug == "attack" else p for p in content.papers
-    )
-    content = dataclasses.replace(content, papers=papers)
+    # Validation bypassed: the attack notes, the hostile links and page go straight to the renderer.
+    def bypass(p: Paper) -> Paper:
+        if p.slug == "attack":
+            return dataclasses.replace(p, notes=ATTACK_NOTES)
+        if p.slug == "links":
+            return dataclasses.replace(p, links=HOSTILE_LINKS, origin=Origin("content/papers/../../links.md"))
+        return p
+
+    papers = tuple(map(bypass, content.papers))
+    content = dataclasses.replace(content, papers=papers, pages=(*content.pages, HOSTILE_PAGE))
     files = render_site(compute(content, Progress(quiet=True)))
     write_tree(files, root / "docs")
     (root / "mkdocs.yml").write_text(
@@ -149,3 +180,60 @@ def test_front_matter_breakout_renders_literally_in_the_html(site: Path) -> None
             if tag == "a" and ("href", "../papers/breakout/") in attrs
         ]
         assert not any(name.startswith("on") for attrs in links for name, _ in attrs)
+
+
+def _head(page: str) -> dict[str, str]:
+    """The <meta> values of a page by name or property, as a browser reads them."""
+    out = {}
+    for tag, attrs in elements(page):
+        found = dict(attrs)
+        if tag == "meta" and "content" in found:
+            out[found.get("name") or found.get("property", "")] = found["content"]
+    return out
+
+
+def _inner(page: str, start: str, end: str) -> str:
+    return html.unescape(page.split(start, 1)[1].split(end, 1)[0])
+
+
+def _edit_links(page: str) -> list[str]:
+    return [dict(attrs)["href"] for tag, attrs in elements(page) if tag == "a" and ("rel", "edit") in attrs]
+
+
+def test_page_title_and_description_with_quotes_and_brackets_render_as_written(site: Path) -> None:
+    page = (site / "site/quotes/index.html").read_text(encoding="utf-8")
+    head = _head(page)
+    assert _inner(page, "<title>", "</title>") == f"{QUOTES_TITLE} - Computation Reading List"
+    assert _inner(page, "<h1>", "</h1>") == QUOTES_TITLE
+    for name in ("og:title", "twitter:title"):
+        assert head[name] == QUOTES_TITLE, name
+    for name in ("description", "og:description", "twitter:description"):
+        assert head[name] == QUOTES_DESCRIPTION, name
+    repo = "https://github.com/computation-reading-list/reading-list"
+    assert _edit_links(page) == [f"{repo}/edit/main/content/pages/quotes.md"]
+
+
+def test_hostile_page_front_matter_renders_as_text(site: Path) -> None:
+    page = (site / "site/hostile/index.html").read_text(encoding="utf-8")
+    about = (site / "site/about/index.html").read_text(encoding="utf-8")
+    assert active_parts(page) - active_parts(about) == {}
+    assert [a for t, a in elements(page) if t == "script"] == [a for t, a in elements(about) if t == "script"]
+    head = _head(page)
+    assert head["description"] == head["og:description"] == HOSTILE_PAGE.description
+    assert head["og:title"] == HOSTILE_PAGE.title
+    assert _inner(page, "<title>", "</title>").startswith(HOSTILE_PAGE.title)
+    # Its `source` is no file of content/: no edit button, where the about page has one.
+    assert _edit_links(page) == []
+    assert len(_edit_links(about)) == 1
+
+
+def test_paper_card_prints_only_links_with_a_safe_scheme_and_no_edit_button_for_a_strange_source(
+    site: Path,
+) -> None:
+    page = _page(site, "links")
+    links = [dict(attrs) for tag, attrs in elements(page) if tag == "a" and "data-kind" in dict(attrs)]
+    assert links == [
+        {"href": 'https://example.org/"onmouseover="alert(1)', "rel": "noopener", "data-kind": "code"}
+    ]
+    assert _edit_links(page) == []
+    assert len(_edit_links(_page(site, "clean"))) == 2

@@ -1,0 +1,71 @@
+"""MkDocs hooks (`hooks:` in mkdocs.yml): the two theme changes Material has no block for.
+
+- The edit button opens the *source* of a page in content/ (front matter `source`, written
+  by `python -m generator generate`), not the generated file in docs/, which is not in the
+  repository. A `source` that is not a path the generator writes gives no edit button.
+- Material 9.8 gives its search dialog and its progress bar no accessible name (axe-core
+  rules aria-dialog-name and aria-progressbar-name), and includes both partials outside any
+  block: the names are added to the rendered HTML rather than by copying the partials.
+
+Kept beside the templates, so a project with `custom_dir: overrides` has them both.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
+#: The sources the generator writes: a paper, a hand-written page, the taxonomy.
+SOURCE_RE = re.compile(r"content/(?:(?:papers|pages)/[a-z0-9-]+\.md|topics\.yml)")
+#: A repository address that can go into an href unescaped, as Material prints `page.edit_url`.
+SAFE_URL_RE = re.compile(r"https?://[^\s\"'<>`\\]+", re.IGNORECASE)
+
+#: Start tags of Material's components that need an accessible name, and the name each gets
+#: (the site is in English: `theme.language: en`). Bounded, so a page cannot make it slow.
+LABELS = (
+    (re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="search"[^<>]{0,300}>'), "Search"),
+    (re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="progress"[^<>]{0,300}>'), "Loading the page"),
+)
+
+
+def edit_url(source: object, repo_url: str | None, edit_uri: str | None) -> str | None:
+    """The web editor's address for `source`, or None unless both are of the expected shape."""
+    if not isinstance(source, str) or not SOURCE_RE.fullmatch(source) or not repo_url:
+        return None
+    url = f"{repo_url.rstrip('/')}/{(edit_uri or 'edit/main/').strip('/')}/{source}"
+    return url if SAFE_URL_RE.fullmatch(url) else None
+
+
+def add_labels(html: str) -> str:
+    """Give the search dialog and the progress bar an aria-label, unless they have one."""
+    for pattern, label in LABELS:
+
+        def labelled(match: re.Match[str], label: str = label) -> str:
+            tag = match.group(0)
+            return tag if "aria-label=" in tag else f'{tag[:-1]} aria-label="{label}">'
+
+        html = pattern.sub(labelled, html)
+    return html
+
+
+def on_page_context(
+    context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation
+) -> TemplateContext:
+    # MkDocs made an edit URL for the file in docs/; every page gets ours or none.
+    page.edit_url = edit_url(page.meta.get("source"), config.repo_url, config.edit_uri)
+    return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return add_labels(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    # Static templates: 404.html has the header and the progress bar too.
+    return add_labels(output_content) if template_name.endswith(".html") else output_content
