@@ -326,7 +326,8 @@ def _check_body(rep: _Reporter, body: str, body_line: int, what: str) -> None:
     """Report what in a Markdown body could run script, at its line and column."""
     for hazard in sanitize.markdown_hazards(body):
         pos = _position(body, hazard.start)
-        rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {hazard.message}")
+        message = hazard.message if what == "notes" else hazard.message.replace(" in notes", f" in a {what}")
+        rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {message}")
 
 
 FieldReader = Callable[[_Reporter, str, Node], object]
