@@ -422,7 +422,8 @@ def load_paper(
         title=str(values["title"]),
         abstract=abstract,
         added=values["added"],  # type: ignore[arg-type]
-        origin=Origin(display, tuple(positions), doc.body_line),
+        # The line where the notes start: the blank lines stripped below come first.
+        origin=Origin(display, tuple(positions), doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))),
         authors=values.get("authors", ()),  # type: ignore[arg-type]
         year=values.get("year"),  # type: ignore[arg-type]
         topics=values.get("topics", ()),  # type: ignore[arg-type]
