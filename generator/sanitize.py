@@ -297,7 +297,7 @@ def attribute_allowed(tag: str, name: str, value: str) -> bool:
 def _attribute_message(tag: str, name: str, value: str | None) -> str:
     if name in _URL_ATTRIBUTES and name in ALLOWED_ATTRIBUTES.get(tag, ()):
         return _url_problem(value or "", image=tag == "img") or ""
-    allowed = sorted(ALLOWED_ATTRIBUTES.get(tag, ()) - {"class", "style"})
+    allowed = sorted(ALLOWED_ATTRIBUTES.get(tag, frozenset()) - {"class", "style"})
     if name.startswith("on"):
         why = "event handlers run script"
     elif name in ("style", "class", "id"):
