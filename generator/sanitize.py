@@ -188,7 +188,7 @@ DANGEROUS_TAGS = frozenset(
 
 #: Problems reported per text at most: the first ones are enough to act on, and
 #: locating thousands of them would cost more than the rest of the check.
-MAX_HAZARDS = 10
+MAX_HAZARDS = 100
 #: Most container levels (lists, quotes) on one line; Python-Markdown recurses on each.
 MAX_NESTING = 32
 #: Most fence lines (``` or ~~~) in one text: superfences slows down with the square of their number.
@@ -722,12 +722,57 @@ def _first_change(before: str, after: str) -> tuple[str, str] | None:
     )
 
 
+def reparse_html(markup: str) -> str:
+    """`markup` as nh3 parses and writes it, keeping every element and attribute.
+
+    Comparing it with `clean_html(markup)` shows only what the allow-list removes, not how
+    an HTML parser repairs the nesting (a <details> inside a paragraph, say).
+    """
+    import nh3
+
+    tags: set[str] = set()
+    attributes: dict[str, set[str]] = {}
+    schemes = set(LINK_SCHEMES)
+    for kind, tag, attrs in _events(markup):
+        if kind == "<":
+            tags.add(tag)
+            attributes.setdefault(tag, set()).update(name for name, _ in attrs)
+            schemes.update(filter(None, (url_scheme(v) for n, v in attrs if n in _URL_ATTRIBUTES)))
+    return nh3.clean(
+        markup,
+        tags=tags,
+        clean_content_tags=set(),
+        attributes=attributes,
+        url_schemes=schemes,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _unbalanced(markup: str) -> tuple[str, str] | None:
+    """The first tag that closes what it did not open, or is never closed, as (message, snippet)."""
+    stack: list[str] = []
+    for kind, tag, _attrs in _events(markup):
+        if kind == "<" and tag not in _VOID:
+            stack.append(tag)
+        elif kind == "</":
+            if tag not in stack:
+                return f"</{tag}> closes no element of the notes: it would close one of the page", f"</{tag}"
+            if stack[-1] != tag:
+                return f"<{stack[-1]}> is never closed (before </{tag}>)", f"<{stack[-1]}"
+            stack.pop()
+    if stack:
+        return f"<{stack[-1]}> is never closed", f"<{stack[-1]}"
+    return None
+
+
 def rendered_hazards(text: str) -> list[Hazard]:
-    """What nh3 would change in the HTML `text` renders to; offsets point into `text` when found there."""
+    """What nh3 would remove from the HTML `text` renders to, or tags left open or closed
+    twice; offsets point into `text` when found there."""
     if not _needs_rendering(text):
         return []
     rendered = render_html(text)
-    change = _first_change(rendered, clean_html(rendered))
+    change = _first_change(reparse_html(rendered), clean_html(rendered)) or _unbalanced(rendered)
     if change is None:
         return []
     message, snippet = change

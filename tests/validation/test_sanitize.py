@@ -55,7 +55,7 @@ CLEAN = [
     "Plain notes with *emphasis*, **strong**, `code` and a [link](https://example.org/a?b=c#d).",
     'A code span with HTML: `<script>alert(1)</script>` and `<a href="javascript:x">`.',
     '<kbd>Ctrl</kbd> + <sup>2</sup>, <abbr title="x">X</abbr>, <details><summary>More</summary>…</details>',
-    "Heading attributes\n\n## Section {: #sec .wide }\n\nA set {x | x on the line} and a dict {'a': 1}.",
+    "Heading attributes\n\n## Section {: #sec }\n\nA set {x | x on the line} and a dict {'a': 1}.",
     "The javascript: scheme in prose is just words, and so is data: here.",
     'A fenced block:\n\n```html\n<script>alert(1)</script>\n<a href="javascript:x">x</a>\n```\n\nAfter it.',
     "- list\n- [ref link][1]\n\n[1]: https://example.org/ref",
