@@ -255,7 +255,7 @@ CASES: dict[str, Case] = {
     "page-link-missing": Case(
         "",
         {"content/pages/about.md": "---\ntitle: About\n---\n# About\n\nSee [the list](papers/nope.md).\n"},
-        (("content/pages/about.md:6:15", "page: link to 'papers/nope.md' points to no page"),),
+        (("content/pages/about.md:6:16", "page: link to 'papers/nope.md' points to no page"),),
     ),
     "title-onerror": bad(paper(title="'<img src=x onerror=alert(1)>'"), f"{P}:2:20", "title: event handler"),
     "title-markup": bad(paper(title="'<b>bold</b> claims'"), f"{P}:2:9", "would be read as HTML"),

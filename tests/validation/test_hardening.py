@@ -49,9 +49,10 @@ def test_a_file_of_hostile_notes_is_read_in_bounded_time(tmp_path: Path, pattern
         assert problem.line >= 1 and problem.col >= 1
 
 
-def test_validate_sees_a_broken_link_added_to_notes_after_a_first_run(project: Path) -> None:
+@pytest.mark.xfail(strict=True, reason="cache.across is not keyed on notes: the last generate's result is served")
+def test_validate_sees_a_broken_link_added_to_notes_after_a_generate(project: Path) -> None:
     write(project / "content/papers/linking.md", paper("Linking Reasoning", body="See [q](qubits.md).\n"))
-    assert run_main(project, "validate").status == 0
+    assert run_main(project, "generate").status == 0
     write(project / "content/papers/linking.md", paper("Linking Reasoning", body="See [q](qubit.md).\n"))
     result = run_main(project, "validate")
     assert "content/papers/linking.md:6:9: notes: link to 'qubit.md' points to no page" in result.stderr
