@@ -158,9 +158,8 @@ class _Links(HTMLParser):
 
 def _read_links(markdown: str) -> _Links:
     parser = _Links()
-    if _MAY_LINK.search(markdown) or "#" in markdown:
-        parser.feed(sanitize.render_html(markdown))
-        parser.close()
+    parser.feed(sanitize.render_html(markdown))
+    parser.close()
     return parser
 
 
@@ -194,7 +193,8 @@ class _Anchors:
     def of(self, page: str) -> frozenset[str] | None:
         if page not in self._known:
             if page in self._notes:
-                ids = _read_links(self._notes[page]).ids if "#" in self._notes[page] else set()
+                notes = self._notes[page]
+                ids = _read_links(notes).ids if notes else set()
                 self._known[page] = frozenset(ids | set(PAPER_ANCHORS))
             elif page in self._pages:
                 self._known[page] = frozenset(_read_links(self._pages[page]).ids)
