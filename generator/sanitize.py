@@ -591,9 +591,12 @@ def find_overload(text: str) -> list[Hazard]:
             )
         ]
     work = 0
+    worst = (0, 0)  # (work, offset) of the paragraph that costs most, to point at it
     blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text)), len(text) + 1]
     for b in range(len(blocks) - 1):
-        work += _bracket_rescan(text, blocks[b], min(blocks[b + 1], len(text)))
+        cost = _bracket_rescan(text, blocks[b], min(blocks[b + 1], len(text)))
+        work += cost
+        worst = max(worst, (cost, -blocks[b]))
     next_gt = len(text)
     for k in range(len(text) - 1, -1, -1):
         c = text[k]
@@ -604,7 +607,7 @@ def find_overload(text: str) -> list[Hazard]:
     if work > MAX_RESCAN:
         return [
             Hazard(
-                0,
+                -worst[1] if worst[0] * 2 > work else 0,
                 f"too many unclosed '[', '(' or '<' for their paragraphs (Markdown would rescan "
                 f"{work} characters, over {MAX_RESCAN}); close them, or escape them "
                 "as '\\[', '\\(' or '&lt;'",
