@@ -388,7 +388,8 @@ def _check_body(rep: _Reporter, body: str, body_line: int, what: str) -> None:
     """Report what in a Markdown body could run script, at its line and column."""
     for hazard in sanitize.markdown_hazards(body):
         pos = _position(body, hazard.start)
-        rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {hazard.message}")
+        message = hazard.message if what == "notes" else hazard.message.replace(" in notes", f" in a {what}")
+        rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {message}")
 
 
 FieldReader = Callable[[_Reporter, str, Node], object]
@@ -513,7 +514,8 @@ def load_paper(
         title=str(values["title"]),
         abstract=abstract,
         added=values["added"],  # type: ignore[arg-type]
-        origin=Origin(display, tuple(positions), doc.body_line),
+        # The line where the notes start: the blank lines stripped below come first.
+        origin=Origin(display, tuple(positions), doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))),
         authors=values.get("authors", ()),  # type: ignore[arg-type]
         year=values.get("year"),  # type: ignore[arg-type]
         venue=values.get("venue"),  # type: ignore[arg-type]

@@ -1,19 +1,24 @@
-"""Find, and neutralize, what in user text could run script in a reader's browser.
+"""Keep user text to the HTML a reading list needs: an allow-list, checked twice.
 
-Python-Markdown passes raw HTML through and does not filter link schemes, and
-Material's templates print page titles and descriptions without escaping, so
-every piece of user text is checked here before it reaches a page:
+Notes are Markdown, and Python-Markdown passes raw HTML and attribute lists
+through, so notes could carry markup that runs script, or that breaks the page
+without script (`<plaintext>`, `<textarea>`, a `style=` overlay, a class of the
+theme).  What notes may hold is the allow-list below (`ALLOWED_TAGS`,
+`ALLOWED_ATTRIBUTES`, `LINK_SCHEMES`); CONTRIBUTING.md states the same.
 
-- `find_hazards` reports each dangerous construct with its offset, so the
-  loader can point at the exact line and column.  It tokenizes tags the way a
-  browser does (quotes may hide '>'), decodes entities and drops the tabs,
-  newlines and control characters that browsers ignore inside a URL scheme.
-- `markdown_hazards` also renders the text with the same Markdown extensions
-  as the site and checks the HTML that comes out, so a construct the source
-  scan misreads (a code span that Markdown does not see as one) is still caught.
-- `sanitize_markdown` is the renderer's defense in depth: it neutralizes every
-  hazard by escaping one character, and if the rendered result is still not
-  clean it turns the whole text into a code block, or drops it.
+- `find_hazards` scans the source and reports each construct outside the list
+  with its offset, so the loader can point at the line and column: raw tags and
+  their attributes (tokenized as a browser does: quotes may hide '>'), link
+  destinations and attribute lists `{: … }`.  Code spans and fenced blocks are
+  skipped, since they render literally.
+- `rendered_hazards` renders the text as the site does and asks `nh3` (the
+  Ammonia sanitizer) to clean the HTML with the same allow-list: whatever it
+  would change is reported, so a construct the source scan misreads is caught.
+- `find_overload` refuses, before anything is rendered, notes that would make
+  Python-Markdown work for minutes (runs of unclosed '[' or '<', nesting
+  thousands deep): every check here is linear in the size of the text.
+- `sanitize_markdown` is the renderer's defence in depth: clean notes come back
+  byte for byte; anything else becomes the HTML nh3 makes of it, or a code block.
 
 Nothing here knows about files, records or the site layout.
 """
@@ -23,11 +28,13 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
-#: The Markdown extensions of mkdocs.yml that change what HTML comes out;
-#: tests check that this list matches the site's configuration.
+#: The Markdown extensions of mkdocs.yml, with the options that change what HTML comes
+#: out; tests check that this list matches the site's configuration.
 MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "admonition",
     "attr_list",
@@ -36,11 +43,129 @@ MARKDOWN_EXTENSIONS: tuple[str, ...] = (
     "pymdownx.highlight",
     "pymdownx.superfences",
 )
+MARKDOWN_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"permalink": True},
+    "pymdownx.highlight": {"use_pygments": False},
+}
 
-#: Elements that run or load active content, or change how the page's links and
-#: scripts resolve; none has a place in a paper's notes.
-DANGEROUS_TAGS = frozenset(
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+#: The elements notes may hold, raw or made by Markdown: text formatting, lists,
+#: tables, quotes, code, headings, images, collapsible details.  Nothing that takes
+#: input, embeds, styles or changes how the rest of the page is parsed.
+ALLOWED_TAGS: frozenset[str] = frozenset(
     {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        *_HEADINGS,
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "var",
+    }
+)
+
+#: The attributes each element may have.  No `style` (but a table column's alignment),
+#: no `class` (but those Markdown itself writes), no `id` (but a heading's anchor), no
+#: `target`: each of them lets notes restyle the page, hijack clicks or the theme's scripts.
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title", "class"}),
+    "abbr": frozenset({"title"}),
+    "img": frozenset({"src", "alt", "title"}),
+    "details": frozenset({"open"}),
+    "ol": frozenset({"start"}),
+    "td": frozenset({"style", "colspan", "rowspan"}),
+    "th": frozenset({"style", "colspan", "rowspan"}),
+    "div": frozenset({"class"}),
+    "p": frozenset({"class"}),
+    "pre": frozenset({"class"}),
+    "code": frozenset({"class"}),
+    **{h: frozenset({"id"}) for h in _HEADINGS},
+}
+
+#: The schemes a link may have; a link without a scheme is relative to the page.
+LINK_SCHEMES: tuple[str, ...] = ("http", "https", "mailto")
+#: The schemes an image may have (and relative).
+IMAGE_SCHEMES: tuple[str, ...] = ("http", "https")
+_URL_ATTRIBUTES = {"href", "src"}
+
+#: Material's admonition types: `!!! note` makes <div class="admonition note">.
+ADMONITIONS: frozenset[str] = frozenset(
+    [
+        "note",
+        "abstract",
+        "summary",
+        "tldr",
+        "info",
+        "todo",
+        "tip",
+        "hint",
+        "important",
+        "success",
+        "check",
+        "done",
+        "question",
+        "help",
+        "faq",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "example",
+        "quote",
+        "cite",
+    ]
+)
+_LANGUAGE = re.compile(r"language-[a-z0-9][a-z0-9+#_-]*")
+_ALIGN = re.compile(r"text-align: (left|center|right);")
+_NUMBER = re.compile(r"[0-9]{1,4}")
+
+#: The schemes that run code or smuggle a whole document, for plain-text fields.
+DANGEROUS_SCHEMES: tuple[str, ...] = ("javascript:", "vbscript:", "livescript:", "data:")
+#: Elements that run or load active content, refused in plain-text fields.
+DANGEROUS_TAGS = frozenset(
+    [
         "applet",
         "base",
         "embed",
@@ -58,63 +183,129 @@ DANGEROUS_TAGS = frozenset(
         "style",
         "svg",
         "template",
-    }
+    ]
 )
 
-#: URL schemes that run code or smuggle a whole document.
-DANGEROUS_SCHEMES: tuple[str, ...] = ("javascript:", "vbscript:", "livescript:", "data:")
+#: Problems reported per text at most: the first ones are enough to act on, and
+#: locating thousands of them would cost more than the rest of the check.
+MAX_HAZARDS = 100
+#: Most container levels (lists, quotes) on one line; Python-Markdown recurses on each.
+MAX_NESTING = 32
+#: Most fence lines (``` or ~~~) in one text: superfences slows down with the square of their number.
+MAX_FENCE_LINES = 400
+#: Most characters Python-Markdown may rescan for unclosed '[', '(' and '<' in one text
+#: (each one makes it search the rest of its paragraph, or of the text, for its end).
+MAX_RESCAN = 400_000
 
 # Browsers drop ASCII tabs and newlines anywhere in a URL and C0 controls and spaces
 # around it; backslashes are Markdown escapes.  Removing all of them before looking at
 # the scheme errs on the side of reporting.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f\\]+")
-_TAG_START = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_MARKUP = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)|<[!?]")
 _MARKUP_START = re.compile(r"<[A-Za-z/!?]")
 _SPACE = "\t\n\f\r "
-# A code span on one line; longer spans are left to the rendered-HTML check.
-_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-# A fenced block (pymdownx.superfences) at the start of a line, to its closing fence or the end.
-# Its opening line (which may carry attributes) is kept for the scan.
-_FENCE = re.compile(
-    r"^( {0,3}(`{3,}|~{3,})[^\n]*\n)((?:.*?\n)?? {0,3}\2[`~]*[ \t]*(?:\n|$))", re.MULTILINE | re.DOTALL
-)
 _LINK_DEST = re.compile(r"\]\(")
-_REF_DEF = re.compile(r"\[[^\]\n]*\]:")
-_ATTR_LIST = re.compile(r"\{")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]{1,999}\]:", re.MULTILINE)
+_ATTR_OPEN = re.compile(r"\{")
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_BACKTICKS = re.compile(r"`+")
+_NESTING = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))+", re.MULTILINE)
+_MARKER = re.compile(r">|[-+*]|[0-9]{1,9}[.)]")
+_FENCES = re.compile(r"^ {0,3}(?:`{3}|~{3})", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_URL_WINDOW = 64  # characters of a destination that decide its scheme
 
 
 @dataclass(frozen=True, order=True)
 class Hazard:
-    """A dangerous construct at offset `start`; writing `fix` at `fix_at` disarms it.
+    """A construct outside the allow-list at offset `start` of the text.
 
-    `snippet` is the source text that names it (such as '<script' or 'onclick'),
+    `snippet` is the source text that names it (such as '<style' or 'onclick'),
     to find it again where offsets do not carry over.
     """
 
     start: int
     message: str
     snippet: str = ""
-    fix_at: int = 0
-    fix: str = ""
 
 
-def dangerous_scheme(value: str, *, anywhere: bool = False) -> str | None:
-    """Return the dangerous scheme a browser would read `value` with, if any.
+def allowed_html() -> str:
+    """The allow-list in words, for messages."""
+    return "allowed: " + ", ".join(sorted(ALLOWED_TAGS))
 
-    With `anywhere`, a script scheme anywhere in `value` counts (an attribute
-    such as style="background:url(javascript:…)" or a meta refresh).
-    """
+
+def _decode(value: str) -> str:
     text = value
     for _ in range(3):  # entities inside entities: decode until stable
         decoded = html.unescape(text)
         if decoded == text:
             break
         text = decoded
-    flat = _URL_NOISE.sub("", text).lstrip("<").lower()
+    return _URL_NOISE.sub("", text).lstrip("<").lower()
+
+
+def dangerous_scheme(value: str, *, anywhere: bool = False) -> str | None:
+    """Return the script scheme a browser would read `value` with, if any.
+
+    With `anywhere`, a script scheme anywhere in `value` counts (an attribute
+    such as style="background:url(javascript:…)" or a meta refresh).
+    """
+    flat = _decode(value)
     for scheme in DANGEROUS_SCHEMES:
         if flat.startswith(scheme) or (anywhere and scheme != "data:" and scheme in flat):
             return scheme
     return None
+
+
+def url_scheme(value: str) -> str | None:
+    """The scheme a browser reads `value` with ('http', 'javascript', …), or None for a relative URL."""
+    flat = _decode(value[: 4 * _URL_WINDOW])
+    m = _SCHEME.match(flat)
+    return m.group(1) if m else None
+
+
+def _url_problem(value: str, *, image: bool = False) -> str | None:
+    scheme = url_scheme(value)
+    allowed = IMAGE_SCHEMES if image else LINK_SCHEMES
+    if scheme is None or scheme in allowed:
+        return None
+    what = "images" if image else "links"
+    return f"'{scheme}:' {what} are not allowed in notes; allowed: {', '.join(allowed)} and relative {what}"
+
+
+def attribute_allowed(tag: str, name: str, value: str) -> bool:
+    """Whether notes may give element `tag` the attribute `name` with `value`."""
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name in _URL_ATTRIBUTES:
+        return _url_problem(value, image=tag == "img") is None
+    if name == "class":
+        classes = value.split()
+        if tag == "div":
+            return len(classes) == 2 and classes[0] == "admonition" and classes[1] in ADMONITIONS
+        return classes == {"a": ["headerlink"], "p": ["admonition-title"], "pre": ["highlight"]}.get(tag) or (
+            tag == "code" and len(classes) == 1 and _LANGUAGE.fullmatch(classes[0]) is not None
+        )
+    if name == "style":
+        return _ALIGN.fullmatch(value.strip()) is not None
+    if name in ("start", "colspan", "rowspan"):
+        return _NUMBER.fullmatch(value.strip()) is not None
+    return True
+
+
+def _attribute_message(tag: str, name: str, value: str | None) -> str:
+    if name in _URL_ATTRIBUTES and name in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return _url_problem(value or "", image=tag == "img") or ""
+    allowed = sorted(ALLOWED_ATTRIBUTES.get(tag, frozenset()) - {"class", "style"})
+    if name.startswith("on"):
+        why = "event handlers run script"
+    elif name in ("style", "class", "id"):
+        why = f"'{name}=' could restyle the page or take over the theme's own elements"
+    else:
+        why = f"allowed on <{tag}>: {', '.join(allowed) or 'none'}"
+    shown = f"{name}={value!r}" if value is not None and name in ("class", "style") else name
+    return f"<{tag} {shown}> is not allowed in notes ({why})"
 
 
 @dataclass(frozen=True)
@@ -163,87 +354,205 @@ def _attributes(text: str, i: int, stop_at_gt: bool = True) -> tuple[list[_Attr]
     return attrs, n
 
 
-def _attr_hazards(text: str, attrs: list[_Attr], fix_at: int, fix: str, where: str) -> list[Hazard]:
-    out = []
-    for attr in attrs:
-        if attr.name.startswith("on") and len(attr.name) > 2:
-            message = f"event handler attribute '{attr.name}=' in {where} runs script"
-            out.append(Hazard(attr.name_at, message, attr.name, fix_at, fix))
-        if attr.value is not None:
-            scheme = dangerous_scheme(attr.value, anywhere=True)
-            if scheme:
-                message = f"'{scheme}' URL in the '{attr.name}' attribute of {where} can run script"
-                snippet = text[attr.value_at : attr.value_at + 12]
-                out.append(Hazard(attr.value_at, message, snippet, fix_at, fix))
-    return out
+def _tags(text: str) -> Iterator[tuple[int, str, str, list[_Attr], int]]:
+    """(offset, '/' or '', name, attributes, end) of every tag, read once from left to right.
+
+    A tag is read to its end as a browser would, and the scan goes on after it, so
+    no character is read twice however the text is built.
+    """
+    i = 0
+    while (m := _MARKUP.search(text, i)) is not None:
+        if m.group(2) is None:  # <! or <?: a comment, a doctype, CDATA
+            yield m.start(), "", m.group(0), [], m.end()
+            i = m.end()
+            continue
+        attrs, end = _attributes(text, m.end())
+        yield m.start(), m.group(1), m.group(2).lower(), attrs, end
+        i = max(end, m.end())
 
 
-def _tag_hazards(text: str) -> list[Hazard]:
-    out: list[Hazard] = []
-    for m in _TAG_START.finditer(text):
-        closing, name = m.group(1), m.group(2).lower()
+def _tag_hazards(text: str) -> Iterator[Hazard]:
+    """Tags and attributes outside the allow-list."""
+    refused: set[str] = set()
+    for start, closing, name, attrs, _end in _tags(text):
+        if name in ("<!", "<?"):
+            yield Hazard(start, f"'{name}' (an HTML comment or declaration) is not allowed in notes", name)
+            continue
+        if name not in ALLOWED_TAGS:
+            if closing and name in refused:
+                continue  # its opening tag says it already
+            refused.add(name)
+            yield Hazard(
+                start, f"<{closing}{name}> is not allowed in notes; {allowed_html()}", f"<{closing}{name}"
+            )
+            continue
+        for attr in attrs:
+            if not attribute_allowed(name, attr.name, attr.value or ""):
+                at = (
+                    attr.value_at if attr.name in _URL_ATTRIBUTES and attr.value is not None else attr.name_at
+                )
+                yield Hazard(at, _attribute_message(name, attr.name, attr.value), text[at : at + 12])
+
+
+def _plain_hazards(text: str) -> Iterator[Hazard]:
+    """Tags and attributes that run script, for text that reaches a page escaped or not at all."""
+    for start, closing, name, attrs, _end in _tags(text):
         if name in DANGEROUS_TAGS:
             message = f"raw HTML <{closing}{name}> is not allowed: it can run script or load active content"
-            out.append(Hazard(m.start(), message, m.group(0), m.start(), "&lt;"))
-        attrs, _end = _attributes(text, m.end())
-        out.extend(_attr_hazards(text, attrs, m.start(), "&lt;", f"<{name}>"))
-    return out
+            yield Hazard(start, message, f"<{closing}{name}")
+        for attr in attrs:
+            if attr.name.startswith("on") and len(attr.name) > 2:
+                yield Hazard(
+                    attr.name_at, f"event handler attribute '{attr.name}=' in <{name}> runs script", attr.name
+                )
+            elif attr.value is not None:
+                scheme = dangerous_scheme(attr.value, anywhere=True)
+                if scheme:
+                    message = f"'{scheme}' URL in the '{attr.name}' attribute of <{name}> can run script"
+                    yield Hazard(attr.value_at, message, text[attr.value_at : attr.value_at + 12])
 
 
-def _link_hazards(text: str) -> list[Hazard]:
-    out: list[Hazard] = []
+def _link_hazards(text: str) -> Iterator[Hazard]:
+    """Link destinations with a scheme outside the allow-list."""
     for m in _LINK_DEST.finditer(text):
-        dest = text[m.end() : m.end() + 256]
-        scheme = dangerous_scheme(dest)
-        if scheme:
-            message = f"'{scheme}' URL in a Markdown link or image can run script"
-            out.append(Hazard(m.end(), message, dest[:12], m.start() + 1, "&#40;"))
+        dest = text[m.end() : m.end() + _URL_WINDOW]
+        opening = text.rfind("[", max(0, m.start() - 999), m.start())
+        message = _url_problem(dest, image=opening > 0 and text[opening - 1] == "!")
+        if message:
+            yield Hazard(m.end(), message, dest[:12])
     for m in _REF_DEF.finditer(text):
-        dest = text[m.end() : m.end() + 256]
-        scheme = dangerous_scheme(dest)
-        if scheme:
-            message = f"'{scheme}' URL in a Markdown link definition can run script"
-            out.append(Hazard(m.end(), message, dest[:12], m.start(), "&#91;"))
-    for m in _ATTR_LIST.finditer(text):
-        line_end = text.find("\n", m.end())
-        line = text[: len(text) if line_end < 0 else line_end]
-        if "=" not in line[m.end() :]:
+        dest = text[m.end() : m.end() + _URL_WINDOW]
+        message = _url_problem(dest)
+        if message:
+            yield Hazard(m.end(), message + " (in a link definition)", dest[:12])
+
+
+def _attr_list_hazards(text: str) -> Iterator[Hazard]:
+    """Attribute lists `{: … }` that set anything but a heading's id."""
+    from markdown.extensions.attr_list import get_attrs_and_remainder  # type: ignore[import-untyped]
+
+    i = 0
+    while (m := _ATTR_OPEN.search(text, i)) is not None:
+        at = m.start()
+        i = at + 1
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        before = text[at - 1] if at else "\n"
+        # Where attr_list looks: right after an inline element, or closing a line
+        # (a heading, a paragraph, a table cell, a list item).
+        inline = before in ")]*_`>"
+        if not inline and not (before in " \t\n" and text[at:line_end].rstrip(" \t").endswith("}")):
             continue
-        attrs, _ = _attributes(line, m.end(), stop_at_gt=False)
-        out.extend(_attr_hazards(line, attrs, m.start(), "&#123;", "an attribute list {: …}"))
-    return out
+        inner_at = at + 1 + text.startswith(":", at + 1)
+        window = text[inner_at : min(line_end, inner_at + 512)]
+        close = window.rfind("}")
+        inner = window[:close].lstrip(" ") if close >= 0 else ""
+        if not inner:
+            continue
+        offset = inner_at + close - len(inner)
+        attrs, _rest = get_attrs_and_remainder(inner)
+        for key, value in attrs:
+            if key == "id" and value:
+                continue
+            shown = f".{value}" if key == "." else key if value is None else f"{key}={value}"
+            found = text.find(shown.split("=")[0], offset, inner_at + close)
+            yield Hazard(
+                found if found >= 0 else at,
+                f"the attribute list sets '{shown}': attribute lists in notes may only give a heading "
+                "its anchor, such as '{: #my-section }'",
+                shown[:12],
+            )
 
 
-def _blank(m: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
-def _blank_fence(m: re.Match[str]) -> str:
-    return m.group(1) + re.sub(r"[^\n]", " ", m.group(3))
+def _blank_range(chars: list[str], start: int, end: int) -> None:
+    for k in range(start, end):
+        if chars[k] != "\n":
+            chars[k] = " "
 
 
 def mask_code(text: str) -> str:
     """Blank out fenced code blocks and one-line code spans (shown literally), keeping offsets.
 
-    Code the scan misreads is still caught by the rendered-HTML check.
+    Both are found in one pass each; code the scan misreads is still caught by the
+    rendered-HTML check.
     """
-    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank_fence, text))
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    # A fence closes at a later bare fence line of its character, at least as long:
+    # the longest bare fence after each line, per character, says whether one exists.
+    longest_after: list[dict[str, int]] = [{} for _ in range(len(lines) + 1)]
+    bare: list[tuple[str, int] | None] = []
+    for line in lines:
+        m = _FENCE_LINE.fullmatch(line)
+        bare.append((m.group(1)[0], len(m.group(1))) if m and not m.group(2).strip(" \t`~") else None)
+    for k in range(len(lines) - 1, -1, -1):
+        longest_after[k] = longest_after[k + 1]
+        if bare[k] is not None:
+            char, length = bare[k]  # type: ignore[misc]
+            if longest_after[k].get(char, 0) < length:
+                longest_after[k] = {**longest_after[k], char: length}
+    chars = list(text)
+    k = 0
+    while k < len(lines):
+        m = _FENCE_LINE.fullmatch(lines[k])
+        if m and longest_after[k + 1].get(m.group(1)[0], 0) >= len(m.group(1)):
+            char, length = m.group(1)[0], len(m.group(1))
+            close = k + 1
+            while not (bare[close] and bare[close][0] == char and bare[close][1] >= length):  # type: ignore[index]
+                close += 1
+            _blank_range(chars, starts[k + 1], starts[close + 1] - 1)
+            k = close + 1
+            continue
+        _mask_spans(lines[k], starts[k], chars)
+        k += 1
+    return "".join(chars)
+
+
+def _mask_spans(line: str, base: int, chars: list[str]) -> None:
+    """Blank the code spans of one line: a run of backticks to the next run of the same length."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    next_same: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for r in range(len(runs) - 1, -1, -1):
+        length = runs[r][1] - runs[r][0]
+        next_same[r] = last.get(length)
+        last[length] = r
+    r = 0
+    while r < len(runs):
+        start, end = runs[r]
+        partner = next_same[r]
+        if partner is None or (start > 0 and line[start - 1] == "\\"):
+            r += 1
+            continue
+        _blank_range(chars, base + end, base + runs[partner][0])
+        r = partner + 1
 
 
 def find_hazards(text: str, *, markdown_text: bool = True) -> list[Hazard]:
-    """Every construct in `text` that could run script, by offset.
+    """The first constructs of `text` outside the allow-list, by offset (at most `MAX_HAZARDS`).
 
-    With `markdown_text`, code spans and fenced blocks are skipped (they render literally);
-    without, `text` is plain text that may land in HTML unescaped, where only
-    tags and their attributes matter.
+    With `markdown_text`, `text` is notes: code is skipped (it renders literally) and
+    the allow-list applies.  Without, `text` is plain text that reaches pages escaped,
+    where only what could run script is reported.
     """
     if not markdown_text:
-        # Plain text never goes through Markdown unescaped, only into HTML.
-        return sorted({(h.start, h.message): h for h in _tag_hazards(text)}.values())
+        return _first(_plain_hazards(text))
     scan = mask_code(text)
-    found = _tag_hazards(scan) + _link_hazards(scan)
-    unique = {(h.start, h.message): h for h in found}
-    return sorted(unique.values())
+    found: list[Hazard] = []
+    for source in (_tag_hazards(scan), _link_hazards(scan), _attr_list_hazards(scan)):
+        found.extend(_first(source))
+    return _first(iter(found))
+
+
+def _first(hazards: Iterator[Hazard]) -> list[Hazard]:
+    unique: dict[tuple[int, str], Hazard] = {}
+    for hazard in hazards:
+        unique.setdefault((hazard.start, hazard.message), hazard)
+        if len(unique) >= 4 * MAX_HAZARDS:
+            break
+    return sorted(unique.values())[:MAX_HAZARDS]
 
 
 def find_markup(text: str) -> int | None:
@@ -252,12 +561,83 @@ def find_markup(text: str) -> int | None:
     return m.start() if m else None
 
 
+def find_overload(text: str) -> list[Hazard]:
+    """What in `text` would make Python-Markdown work far longer than its size warrants.
+
+    Python-Markdown recurses once per container level, and searches the rest of
+    the paragraph for the end of every '[' and '(' of a link, and the rest of the
+    text for the end of every '<'.  Both are measured here in one pass.
+    """
+    for m in _NESTING.finditer(text):
+        markers = m.group(0)
+        indent = len(markers) - len(markers.lstrip(" \t"))
+        depth = len(_MARKER.findall(markers)) + indent // 4
+        if depth > MAX_NESTING:
+            return [
+                Hazard(
+                    m.start(),
+                    f"{depth} lists or quotes nested on one line, more than {MAX_NESTING}; "
+                    "Markdown cannot render that",
+                    m.group(0)[:12],
+                )
+            ]
+    fences = _FENCES.findall(text)
+    if len(fences) > MAX_FENCE_LINES:
+        return [
+            Hazard(
+                0,
+                f"{len(fences)} code fence lines (``` or ~~~), more than {MAX_FENCE_LINES}; "
+                "Markdown would take minutes to render them",
+            )
+        ]
+    work = 0
+    worst = (0, 0)  # (work, offset) of the paragraph that costs most, to point at it
+    blocks = [0, *(m.end() for m in _BLANK_LINE.finditer(text)), len(text) + 1]
+    for b in range(len(blocks) - 1):
+        cost = _bracket_rescan(text, blocks[b], min(blocks[b + 1], len(text)))
+        work += cost
+        worst = max(worst, (cost, -blocks[b]))
+    next_gt = len(text)
+    for k in range(len(text) - 1, -1, -1):
+        c = text[k]
+        if c == ">":
+            next_gt = k
+        elif c == "<" and _MARKUP_START.match(text, k):
+            work += next_gt - k
+    if work > MAX_RESCAN:
+        return [
+            Hazard(
+                -worst[1] if worst[0] * 2 > work else 0,
+                f"too many unclosed '[', '(' or '<' for their paragraphs (Markdown would rescan "
+                f"{work} characters, over {MAX_RESCAN}); close them, or escape them "
+                "as '\\[', '\\(' or '&lt;'",
+            )
+        ]
+    return []
+
+
+def _bracket_rescan(text: str, start: int, end: int) -> int:
+    """How far Markdown searches for the ends of the brackets and parentheses in `text[start:end]`."""
+    work = 0
+    open_at: dict[str, list[int]] = {"[": [], "(": []}
+    pairs = {"]": "[", ")": "("}
+    for k in range(start, end):
+        c = text[k]
+        if c == "[" or (c == "(" and k > start and text[k - 1] == "]"):
+            open_at[c].append(k)
+        elif c in pairs and open_at[pairs[c]]:
+            work += k - open_at[pairs[c]].pop()
+    for stack in open_at.values():
+        work += sum(end - k for k in stack)
+    return work
+
+
 @functools.cache
 def _markdown() -> Any:
     """The Markdown renderer; made on first use, since most texts never need it (0.1 s)."""
     import markdown  # type: ignore[import-untyped]
 
-    return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS))
+    return markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), extension_configs=MARKDOWN_CONFIGS)
 
 
 def render_html(text: str) -> str:
@@ -268,49 +648,171 @@ def render_html(text: str) -> str:
     return result
 
 
+def _keep(tag: str, name: str, value: str) -> str | None:
+    return value if attribute_allowed(tag, name, value) else None
+
+
+def clean_html(markup: str) -> str:
+    """`markup` with everything outside the allow-list removed, by nh3."""
+    import nh3
+
+    return nh3.clean(
+        markup,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_VOID = frozenset(
+    {"br", "hr", "img", "wbr", "input", "meta", "link", "area", "base", "col", "embed", "source"}
+)
+
+
+class _Events(HTMLParser):
+    """The tags and text of HTML, without the ways of writing them (quotes, entities, '/>')."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("<", tag, tuple(sorted((k, v or "") for k, v in attrs))))
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID:
+            self.events.append(("</", tag, ()))
+
+    def handle_data(self, data: str) -> None:
+        if self.events and self.events[-1][0] == "text":
+            data = self.events.pop()[1] + data
+        self.events.append(("text", data, ()))
+
+
+def _events(markup: str) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:
+    parser = _Events()
+    parser.feed(markup)
+    parser.close()
+    return parser.events
+
+
+def _first_change(before: str, after: str) -> tuple[str, str] | None:
+    """What nh3 changed first, as (message, snippet to find in the source); None if nothing."""
+    old, new = _events(before), _events(after)
+    if old == new:
+        return None
+    k = 0
+    while k < min(len(old), len(new)) and old[k] == new[k]:
+        k += 1
+    if k < len(old) and old[k][0] == "<":
+        _kind, tag, attrs = old[k]
+        if tag not in ALLOWED_TAGS:
+            return f"<{tag}> is not allowed in notes; {allowed_html()}", f"<{tag}"
+        for name, value in attrs:
+            if not attribute_allowed(tag, name, value):
+                return _attribute_message(tag, name, value), name
+    kind, shown, _attrs = old[k] if k < len(old) else ("text", "", ())
+    where = f"<{shown}>" if kind != "text" else repr(shown[:40])
+    return (
+        f"the HTML that Markdown makes of the notes is not well-formed at {where} "
+        "(an unclosed tag or code fence?)",
+        f"<{shown}" if kind == "<" else shown[:12],
+    )
+
+
+def reparse_html(markup: str) -> str:
+    """`markup` as nh3 parses and writes it, keeping every element and attribute.
+
+    Comparing it with `clean_html(markup)` shows only what the allow-list removes, not how
+    an HTML parser repairs the nesting (a <details> inside a paragraph, say).
+    """
+    import nh3
+
+    tags: set[str] = set()
+    attributes: dict[str, set[str]] = {}
+    schemes = set(LINK_SCHEMES)
+    for kind, tag, attrs in _events(markup):
+        if kind == "<":
+            tags.add(tag)
+            attributes.setdefault(tag, set()).update(name for name, _ in attrs)
+            schemes.update(filter(None, (url_scheme(v) for n, v in attrs if n in _URL_ATTRIBUTES)))
+    return nh3.clean(
+        markup,
+        tags=tags,
+        clean_content_tags=set(),
+        attributes=attributes,
+        url_schemes=schemes,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _unbalanced(markup: str) -> tuple[str, str] | None:
+    """The first tag that closes what it did not open, or is never closed, as (message, snippet)."""
+    stack: list[str] = []
+    for kind, tag, _attrs in _events(markup):
+        if kind == "<" and tag not in _VOID:
+            stack.append(tag)
+        elif kind == "</":
+            if tag not in stack:
+                return f"</{tag}> closes no element of the notes: it would close one of the page", f"</{tag}"
+            if stack[-1] != tag:
+                return f"<{stack[-1]}> is never closed (before </{tag}>)", f"<{stack[-1]}"
+            stack.pop()
+    if stack:
+        return f"<{stack[-1]}> is never closed", f"<{stack[-1]}"
+    return None
+
+
 def rendered_hazards(text: str) -> list[Hazard]:
-    """Hazards in the HTML that `text` renders to; offsets point into `text` when found there."""
-    if not any(c in text for c in "<[{"):
-        return []  # without raw HTML, links or attribute lists, Markdown writes no tag or attribute
-    out = []
-    lowered = text.lower()
-    for h in _tag_hazards(render_html(text)):
-        at = lowered.find(h.snippet.lower()) if h.snippet else -1
-        out.append(Hazard(max(at, 0), h.message + " (as Markdown renders it)", h.snippet))
-    return out
+    """What nh3 would remove from the HTML `text` renders to, or tags left open or closed
+    twice; offsets point into `text` when found there."""
+    if not _needs_rendering(text):
+        return []
+    rendered = render_html(text)
+    change = _first_change(reparse_html(rendered), clean_html(rendered)) or _unbalanced(rendered)
+    if change is None:
+        return []
+    message, snippet = change
+    at = text.lower().find(snippet.lower()) if snippet else -1
+    return [Hazard(max(at, 0), message + " (as Markdown renders it)", snippet)]
+
+
+# Without these, Markdown writes only elements and attributes of the allow-list.
+_RENDERED_MARKUP = re.compile(r"[<\[{&]|!!!|```|~~~")
+
+
+def _needs_rendering(text: str) -> bool:
+    return _RENDERED_MARKUP.search(text) is not None
 
 
 def markdown_hazards(text: str) -> list[Hazard]:
-    """Hazards of a Markdown text: the source scan, or else the rendered-HTML check."""
-    return find_hazards(text) or rendered_hazards(text)
+    """Problems of a Markdown text: the source scan, else the size guard, else the rendered HTML."""
+    return find_hazards(text) or find_overload(text) or rendered_hazards(text)
 
 
-NOTES_REMOVED = "*(These notes were removed from the page: they contain HTML that could run script.)*\n"
+NOTES_REMOVED = "*(These notes were removed from the page: they contain HTML that notes may not hold.)*\n"
 
 
 def sanitize_markdown(text: str) -> str:
-    """Return `text` with every hazard disarmed; clean text comes back unchanged.
+    """Return `text` if it is clean; else the HTML nh3 makes of it, or a code block showing it.
 
-    Hazards are disarmed by escaping the one character that opens them (the
-    '<' of a tag, the '(' of a link destination, the '[' of a link definition,
-    the '{' of an attribute list), so the construct shows as literal text.
+    Clean text comes back byte for byte, so the page is the Markdown the curator wrote.
     """
-    hazards = find_hazards(text)
-    if not hazards and not rendered_hazards(text):
+    if not markdown_hazards(text):
         return text
-    fixes = {h.fix_at: h.fix for h in hazards if h.fix}
-    out = []
-    last = 0
-    for at in sorted(fixes):
-        out.append(text[last:at])
-        out.append(fixes[at])
-        last = at + 1
-    out.append(text[last:])
-    fixed = "".join(out)
-    if not find_hazards(fixed) and not rendered_hazards(fixed):
-        return fixed
-    # Whatever Markdown still makes of it, an indented code block shows it literally.
+    if not find_overload(text):
+        cleaned = clean_html(render_html(text))
+        block = f"<div>\n{cleaned}\n</div>\n"
+        if not markdown_hazards(block):
+            return block
+    # Whatever Markdown makes of it, an indented code block shows it literally.
     block = "\n" + "".join(f"    {line}\n" for line in text.replace("\t", "    ").split("\n"))
-    if not rendered_hazards(block):
+    if not find_overload(block) and not rendered_hazards(block):
         return block
-    return NOTES_REMOVED  # pragma: no cover - an indented code block has no raw HTML
+    return NOTES_REMOVED

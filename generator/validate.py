@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
+from . import sanitize
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
+from .layout import paper_path
+from .render import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
 from .text import title_key
 
 _ARXIV_URL = re.compile(
@@ -120,6 +127,154 @@ def find_unplaced(papers: Sequence[Paper], assignments: Mapping[str, Assignment]
     return out
 
 
+#: Anchors the paper template gives every paper page (templates/paper.md.j2).
+PAPER_ANCHORS = ("curators-notes", "related-papers", "cite")
+# Text that may hold a link Markdown renders: an inline link, a reference or raw HTML.
+_MAY_LINK = re.compile(r"\]\(|\]:|href|src", re.IGNORECASE)
+
+
+class _Links(HTMLParser):
+    """The link targets (a href, img src) and the anchors (id) of rendered HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is not None and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
+                if not value.startswith("#") or tag != "a" or ("class", "headerlink") not in attrs:
+                    self.links.append(value)
+            elif name == "id" and value:
+                self.ids.add(value)
+
+    handle_startendtag = handle_starttag
+
+
+def _read_links(markdown: str) -> _Links:
+    parser = _Links()
+    parser.feed(sanitize.render_html(markdown))
+    parser.close()
+    return parser
+
+
+def docs_files(content: Content) -> set[str]:
+    """Every file of the docs tree that a link in notes or pages may point to."""
+    files = {
+        "index.md",
+        "tags.md",
+        "papers/index.md",
+        "topics/index.md",
+        FEED_ALL,
+        BIBLIOGRAPHY,
+        "papers.json",
+    }
+    files.update(paper_path(p.slug) for p in content.papers)
+    files.update(page.name for page in content.pages)
+    for topic in content.taxonomy.topics:
+        files.update({f"topics/{topic.id}.md", feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"})
+    files.update({f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"})
+    return files
+
+
+class _Anchors:
+    """The anchors of the pages whose anchors validate can know: papers and hand-written pages."""
+
+    def __init__(self, content: Content) -> None:
+        self._notes = {paper_path(p.slug): p.notes for p in content.papers}
+        self._pages = {page.name: page.body for page in content.pages}
+        self._known: dict[str, frozenset[str]] = {}
+
+    def of(self, page: str) -> frozenset[str] | None:
+        if page not in self._known:
+            if page in self._notes:
+                notes = self._notes[page]
+                ids = _read_links(notes).ids if notes else set()
+                self._known[page] = frozenset(ids | set(PAPER_ANCHORS))
+            elif page in self._pages:
+                self._known[page] = frozenset(_read_links(self._pages[page]).ids)
+            else:
+                return None
+        return self._known[page]
+
+
+def _link_problem(link: str, page: str, files: set[str], anchors: _Anchors) -> str | None:
+    """What is wrong with `link` in the docs page `page`, as mkdocs build --strict would see it."""
+    if sanitize.url_scheme(link) is not None or link.startswith("//"):
+        return None  # an absolute URL: mkdocs does not check it, nor do we
+    path, _, fragment = link.partition("#")
+    path = unquote(path.partition("?")[0])
+    if not path:
+        target = page
+    elif path.startswith("/"):
+        return f"link to {link!r} is absolute, which mkdocs refuses; write it relative to this page"
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if target not in files or path.endswith("/"):
+            index = posixpath.join(target, "index.md")
+            close = (
+                [index]
+                if index in files
+                else difflib.get_close_matches(target, sorted(files), n=1, cutoff=0.6)
+            )
+            hint = ""
+            if close:
+                hint = f" (did you mean {posixpath.relpath(close[0], posixpath.dirname(page) or '.')!r}?)"
+            return f"link to {link!r} points to no page{hint}"
+    if fragment and target.endswith(".md"):
+        known = anchors.of(target)
+        if known is None:
+            return (
+                f"link to {link!r}: the anchors of the generated page {target} cannot be checked and "
+                f"mkdocs fails on a missing one; link to the page without '#{fragment}'"
+            )
+        if fragment not in known:
+            close = difflib.get_close_matches(fragment, sorted(known), n=1, cutoff=0.6)
+            hint = f" (did you mean '#{close[0]}'?)" if close else ""
+            return f"link to {link!r} points to no anchor '#{fragment}' of {target}{hint}"
+    return None
+
+
+def _locate(text: str, link: str, start: int) -> int:
+    """Offset of `link` as written in `text`, from `start` on (else anywhere; else 0)."""
+    for value in (link, link.replace("&", "&amp;")):
+        at = text.find(value, start)
+        if at < 0:
+            at = text.find(value)
+        if at >= 0:
+            return at
+    return 0
+
+
+def find_broken_links(content: Content) -> list[Problem]:
+    """Report every link in notes and hand-written pages that `mkdocs build --strict` would refuse.
+
+    Notes render at papers/<slug>.md and pages at the root of the docs tree, so
+    relative links resolve from there.  Links with a scheme are not checked.
+    """
+    files = docs_files(content)
+    anchors = _Anchors(content)
+    problems: list[Problem] = []
+    texts = [
+        (paper_path(p.slug), p.notes, p.origin.path, p.origin.body_line, "notes") for p in content.papers
+    ]
+    texts += [(p.name, p.body, p.origin.path, p.origin.body_line, "page") for p in content.pages]
+    for page, text, shown, first_line, what in texts:
+        if not _MAY_LINK.search(text) and "](#" not in text:
+            continue
+        start = 0
+        for link in _read_links(text).links:
+            at = _locate(text, link, start)
+            start = at + 1
+            message = _link_problem(link, page, files, anchors)
+            if message:
+                line = first_line + text.count("\n", 0, at)
+                col = at - text.rfind("\n", 0, at)
+                problems.append(Problem(shown, line, col, f"{what}: {message}"))
+    return problems
+
+
 def check_collection(content: Content) -> list[Problem]:
-    """Report problems that involve more than one paper."""
-    return sorted(find_duplicates(content.papers))
+    """Report problems that involve more than one paper or page."""
+    return sorted(find_duplicates(content.papers) + find_broken_links(content))

@@ -17,6 +17,7 @@ import pytest
 from .conftest import ABSTRACT, TOPICS, Result, paper, run_cli, run_main, snapshot, write
 
 P = "content/papers/bad.md"
+JS = "'javascript:' links are not allowed"
 SYMLINK = object()  # a file that is a symbolic link to /etc/hostname
 
 
@@ -186,31 +187,97 @@ CASES: dict[str, Case] = {
         ((f"{P}:5:1", "doi: the same paper as content/papers/a.md:5:1: DOI 10.1000/abc"),),
     ),
     # --- script in what a reader sees -------------------------------------------------------
-    "notes-script": notes("<script>alert(1)</script>\n", "6:1", "raw HTML <script>"),
-    "notes-script-upper": notes("Text\n<SCRIPT SRC=//x.js></SCRIPT>\n", "7:1", "raw HTML <script>"),
-    "notes-iframe": notes("See <iframe src=//x></iframe>\n", "6:5", "raw HTML <iframe>"),
-    "notes-object": notes("<object data=x.swf></object>\n", "6:1", "raw HTML <object>"),
-    "notes-embed": notes("<embed src=x.swf>\n", "6:1", "raw HTML <embed>"),
-    "notes-onerror": notes('Look <img src=x onerror="alert(1)">\n', "6:17", "'onerror='"),
-    "notes-onerror-quoted-gt": notes('<img alt=">" onerror=alert(1) src=x>\n', "6:14", "'onerror='"),
-    "notes-svg-onload": notes("<svg/onload=alert(1)>\n", "6:1", "raw HTML <svg>"),
-    "notes-link": notes("[click](javascript:alert(1))\n", "6:9", "'javascript:' URL in a Markdown link"),
-    "notes-link-case-space": notes("[click]( JaVaScRiPt:alert(1))\n", "6:9", "'javascript:' URL"),
-    "notes-link-tab": notes("[x](java\tscript:alert(1))\n", "6:5", "'javascript:' URL"),
-    "notes-link-newline": notes("[x](java\nscript:alert(1))\n", "6:5", "'javascript:' URL"),
-    "notes-link-entity": notes("[x](&#106;avascript:alert(1))\n", "6:5", "'javascript:' URL"),
-    "notes-link-angle": notes("[x](<javascript:alert(1)>)\n", "6:5", "'javascript:' URL"),
-    "notes-image-data": notes("![x](data:image/svg+xml;base64,PHN2Zz4=)\n", "6:6", "'data:' URL"),
-    "notes-vbscript": notes("[x](vbscript:msgbox(1))\n", "6:5", "'vbscript:' URL"),
-    "notes-reference": notes("Intro [x][r].\n\n[r]: javascript:alert(1)\n", "8:5", "link definition"),
-    "notes-href-entity": notes('<a href="&#106;avascript:alert(1)">x</a>\n', "6:10", "'href' attribute"),
-    "notes-href-hex-colon": notes("<a href=javascript&colon;alert(1)>x</a>\n", "6:9", "'javascript:' URL"),
-    "notes-attr-list": notes('Para\n{: onclick="alert(1)" }\n', "7:4", "'onclick='"),
+    "notes-script": notes("<script>alert(1)</script>\n", "6:1", "<script> is not allowed"),
+    "notes-script-upper": notes("Text\n<SCRIPT SRC=//x.js></SCRIPT>\n", "7:1", "<script> is not allowed"),
+    "notes-iframe": notes("See <iframe src=//x></iframe>\n", "6:5", "<iframe> is not allowed"),
+    "notes-object": notes("<object data=x.swf></object>\n", "6:1", "<object> is not allowed"),
+    "notes-embed": notes("<embed src=x.swf>\n", "6:1", "<embed> is not allowed"),
+    "notes-onerror": notes('Look <img src=x onerror="alert(1)">\n', "6:17", "<img onerror> is not allowed"),
+    "notes-onerror-quoted-gt": notes('<img alt=">" onerror=alert(1) src=x>\n', "6:14", "<img onerror>"),
+    "notes-svg-onload": notes("<svg/onload=alert(1)>\n", "6:1", "<svg> is not allowed"),
+    "notes-link": notes("[click](javascript:alert(1))\n", "6:9", JS),
+    "notes-link-case-space": notes("[click]( JaVaScRiPt:alert(1))\n", "6:9", JS),
+    "notes-link-tab": notes("[x](java\tscript:alert(1))\n", "6:5", JS),
+    "notes-link-newline": notes("[x](java\nscript:alert(1))\n", "6:5", JS),
+    "notes-link-entity": notes("[x](&#106;avascript:alert(1))\n", "6:5", JS),
+    "notes-link-angle": notes("[x](<javascript:alert(1)>)\n", "6:5", JS),
+    "notes-image-data": notes("![x](data:image/svg+xml;base64,PHN2Zz4=)\n", "6:6", "'data:' images"),
+    "notes-vbscript": notes("[x](vbscript:msgbox(1))\n", "6:5", "'vbscript:' links are not allowed"),
+    "notes-reference": notes("Intro [x][r].\n\n[r]: javascript:alert(1)\n", "8:5", "(in a link definition)"),
+    "notes-href-entity": notes('<a href="&#106;avascript:alert(1)">x</a>\n', "6:10", JS),
+    "notes-href-hex-colon": notes("<a href=javascript&colon;alert(1)>x</a>\n", "6:9", JS),
+    "notes-attr-list": notes('Para\n{: onclick="alert(1)" }\n', "7:4", "sets 'onclick=alert(1)'"),
     "notes-attr-list-href": notes(
-        '[a](https://ok.org){: href="javascript:x" }\n', "6:29", "'href' attribute"
+        '[a](https://ok.org){: href="javascript:x" }\n', "6:23", "sets 'href=javascript:x'"
     ),
-    "notes-fence-attributes": notes('```{.py onclick="alert(1)"}\nx = 1\n```\n', "6:9", "'onclick='"),
-    "notes-code-span-bypass": notes("`x\n<script>alert(1)</script>`\n", "7:1", "raw HTML <script>"),
+    "notes-fence-attributes": notes(
+        '```{.py onclick="alert(1)"}\nx = 1\n```\n', "6:9", "sets 'onclick=alert(1)'"
+    ),
+    "notes-code-span-bypass": notes("`x\n<script>alert(1)</script>`\n", "7:1", "<script> is not allowed"),
+    # --- HTML outside the allow-list of notes (issue 9, item 2) -------------------------------
+    **{
+        f"notes-{tag}": notes(
+            f"Text\n<{tag}>x\n", "7:1", f"notes: <{tag}> is not allowed in notes; allowed: a, abbr"
+        )
+        for tag in (
+            "plaintext",
+            "textarea",
+            "xmp",
+            "noembed",
+            "noframes",
+            "style",
+            "title",
+            "select",
+            "button",
+            "input",
+            "dialog",
+            "marquee",
+        )
+    },
+    "notes-style-attribute": notes(
+        'A <span>x</span> <b style="position:fixed;inset:0">y</b>\n', "6:3", "<span> is not allowed"
+    ),
+    "notes-style-overlay": notes('<p style="position:fixed;inset:0">y</p>\n', "6:4", "<p style="),
+    "notes-target": notes(
+        '<a href="https://x.org" target="_blank">y</a>\n', "6:25", "<a target> is not allowed"
+    ),
+    "notes-attr-list-style": notes(
+        'Para\n{: style="position:fixed" }\n', "7:4", "sets 'style=position:fixed'"
+    ),
+    "notes-attr-list-class": notes("## Heading {: .md-sidebar }\n", "6:15", "sets '.md-sidebar'"),
+    "notes-attr-list-bare": notes("[a](https://x.org){ onclick }\n", "6:21", "sets 'onclick'"),
+    "notes-ftp-link": notes("[a](ftp://x.org/f)\n", "6:5", "'ftp:' links are not allowed in notes"),
+    "notes-unknown-admonition": notes("!!! md-nav\n    x\n", "6:1", "class='admonition md-nav'"),
+    "notes-comment": notes("x <!-- hidden -->\n", "6:3", "'<!' (an HTML comment"),
+    # --- notes that would stall Markdown (item 10) ------------------------------------------
+    "notes-nested-lists": notes("- " * 5000 + "x\n", "6:1", "lists or quotes nested on one line"),
+    "notes-unclosed-brackets": notes("[" * 20000 + "\n", "6:1", "too many unclosed '['"),
+    "notes-fences": notes("```\n" * 1000, "6:1", "code fence lines"),
+    # --- links that mkdocs build --strict refuses (item 13) ---------------------------------
+    "notes-link-missing-paper": notes(
+        "See [x](../papers/no-such-paper.md).\n",
+        "6:9",
+        "link to '../papers/no-such-paper.md' points to no page",
+    ),
+    "notes-link-missing-sibling": notes(
+        "Intro.\n\nSee [x](qubit.md).\n",
+        "8:9",
+        "link to 'qubit.md' points to no page (did you mean 'qubits.md'?)",
+    ),
+    "notes-link-missing-topic": notes("[t](../topics/nope.md#frag)\n", "6:5", "points to no page"),
+    "notes-link-folder": notes("[t](../topics/)\n", "6:5", "(did you mean '../topics/index.md'?)"),
+    "notes-link-absolute": notes("[t](/papers/qubits/)\n", "6:5", "is absolute"),
+    "notes-link-anchor": notes(
+        "[t](qubits.md#nope)\n", "6:5", "points to no anchor '#nope' of papers/qubits.md"
+    ),
+    "notes-link-reference": notes(
+        "Intro [x][r].\n\n[r]: ../nope.md\n", "8:6", "link to '../nope.md' points to no page"
+    ),
+    "page-link-missing": Case(
+        "",
+        {"content/pages/about.md": "---\ntitle: About\n---\n# About\n\nSee [the list](papers/nope.md).\n"},
+        (("content/pages/about.md:6:16", "page: link to 'papers/nope.md' points to no page"),),
+    ),
     "title-onerror": bad(paper(title="'<img src=x onerror=alert(1)>'"), f"{P}:2:20", "title: event handler"),
     "title-markup": bad(paper(title="'<b>bold</b> claims'"), f"{P}:2:9", "would be read as HTML"),
     "abstract-script": bad(
@@ -220,7 +287,7 @@ CASES: dict[str, Case] = {
     "page-script": Case(
         "",
         {"content/pages/about.md": "---\ntitle: About\n---\n# About\n\n<script>alert(1)</script>\n"},
-        (("content/pages/about.md:6:1", "page: raw HTML <script>"),),
+        (("content/pages/about.md:6:1", "page: <script> is not allowed in a page"),),
     ),
     # --- hand-written pages: an allow-list of fields, plain text, the generator's own keys refused
     "page-hostile": Case(
@@ -340,7 +407,14 @@ def apply(root: Path, case: Case) -> None:
             write(path, data)
 
 
-@pytest.mark.parametrize("name", list(CASES))
+#: Cases that the build cache hides today: `cache.across` reruns `check_collection` only when a
+#: front matter, the taxonomy or the set of papers changes, not when a page or notes do.
+STALE_IN_CACHE = pytest.mark.xfail(strict=True, reason="cache.across is not keyed on pages and notes")
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=STALE_IN_CACHE) if n == "page-link-missing" else n for n in CASES]
+)
 def test_bad_input_is_reported_where_it_is_and_nothing_is_written(project: Path, name: str) -> None:
     case = CASES[name]
     apply(project, case)
