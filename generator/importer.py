@@ -579,8 +579,9 @@ def make_plan(
             doc = fm.parse(text)
         except (OSError, UnicodeDecodeError, fm.FrontMatterError) as exc:
             message = exc.message if isinstance(exc, fm.FrontMatterError) else str(exc)
+            line, col = exc.pos.astuple() if isinstance(exc, fm.FrontMatterError) else (1, 1)
             fatal.append(
-                Problem(path.as_posix(), 1, 1, f"cannot read existing paper, fix it first: {message}")
+                Problem(path.as_posix(), line, col, f"cannot read existing paper, fix it first: {message}")
             )
             continue
         old = existing[path.stem] = _read_existing(path, text, doc)
