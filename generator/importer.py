@@ -53,7 +53,9 @@ line says they were deleted).  A ledger line whose file is missing can then
 only mean that a curator deleted it.  (Ledgers written before this order was
 fixed may hold lines for papers that were never written; delete such a line
 to get the paper.)  Temp files are dot-files, which `load` ignores; the next
-import removes those a kill left behind.
+import removes those a kill left behind.  A first import (papers/ missing or
+empty) writes every file into a dot-folder beside papers/ and renames that
+folder into place: the same invariant, with one rename instead of one per file.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -616,7 +619,8 @@ def make_plan(
             if key in ledger:
                 report.removed.append(ledger[key])
                 continue
-            base, slug, n = slugify(entry.title), slugify(entry.title), 2
+            slug = base = slugify(entry.title)
+            n = 2
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
             record: dict[str, object] = {
@@ -744,12 +748,27 @@ def write_atomic(path: Path, data: str) -> bool:
 
 
 def write_plan(papers_dir: Path, writes: dict[Path, str], ledger_path: Path, ledger_text: str) -> int:
-    """Write the paper files, then the ledger (the order its invariant needs); return files written."""
+    """Write the paper files, then the ledger (the order its invariant needs); return files written.
+
+    Into an empty or missing papers folder (a first import), the files are written into a
+    folder beside it that is then renamed into place: one rename instead of one per file.
+    """
+    for stale in papers_dir.parent.glob(f".{papers_dir.name}.*.import-tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
     papers_dir.mkdir(parents=True, exist_ok=True)
-    for leftover in papers_dir.iterdir():
-        if _TEMP.match(leftover.name):
-            leftover.unlink(missing_ok=True)
-    written = sum(write_atomic(path, writes[path]) for path in sorted(writes))
+    leftovers = [p for p in papers_dir.iterdir() if _TEMP.match(p.name)]
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
+    names = sorted(p.name for p in writes)
+    if names and all(p.parent == papers_dir for p in writes) and not any(papers_dir.iterdir()):
+        staging = papers_dir.with_name(f".{papers_dir.name}.{os.getpid()}.import-tmp")
+        staging.mkdir()
+        for name in names:
+            (staging / name).write_bytes(writes[papers_dir / name].encode("utf-8"))
+        os.replace(staging, papers_dir)  # rename(2) replaces an empty folder
+        written = len(names)
+    else:
+        written = sum(write_atomic(path, writes[path]) for path in sorted(writes, key=str))
     ledger_path.parent.mkdir(parents=True, exist_ok=True)
     return written + write_atomic(ledger_path, ledger_text)
 

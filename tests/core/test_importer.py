@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -533,44 +534,72 @@ def test_import_killed_at_any_point_is_finished_by_the_next_run(tmp_path: Path) 
 
     root = _project(tmp_path)
     n = 400
-    dump = root / "dump.txt"
-    dump.write_text(
-        _dump([(f"Paper {i} About Scaling Serial Work", f"{ABSTRACT} Number {i}.") for i in range(n)])
-    )
     papers, ledger = root / "content" / "papers", root / "content" / "imported.yml"
-    command = [
-        sys.executable,
-        "-m",
-        "generator",
-        "--root",
-        str(root),
-        "-q",
-        "import",
-        str(dump),
-        "--added",
-        ADDED,
-    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
-    def files() -> int:
-        return len(os.listdir(papers)) if papers.is_dir() else 0
+    def dump(version: str, count: int) -> Path:
+        path = root / f"dump-{version}.txt"
+        papers = [
+            (f"Paper {i} About Scaling Serial Work", f"{ABSTRACT} Number {i}, {version}.")
+            for i in range(count)
+        ]
+        path.write_text(_dump(papers), encoding="utf-8")
+        return path
 
-    # Kill when the ledger first appears (the old importer wrote it before the papers), then
-    # when a third and two thirds of the papers are there; each run starts from the last kill.
-    for when in (lambda: ledger.exists(), lambda: files() >= n // 3, lambda: files() >= 2 * n // 3):
+    def command(path: Path) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "generator",
+            "--root",
+            str(root),
+            "-q",
+            "import",
+            str(path),
+            "--added",
+            ADDED,
+        ]
+
+    def files(folder: Path) -> int:
+        return len(os.listdir(folder)) if folder.is_dir() else 0
+
+    def staged() -> int:
+        return sum(files(f) for f in root.joinpath("content").glob(".papers.*"))
+
+    kills: list[int] = []
+
+    def kill_when(path: Path, when: Callable[[], bool]) -> None:
         proc = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command(path), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         while proc.poll() is None and not when():
             time.sleep(0.0005)
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    proc2 = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    assert proc2.returncode == 0, proc2.stderr
-    assert "skipped 0" in proc2.stdout
-    assert len(list(papers.glob("*.md"))) == n
+        kills.append(proc.wait())
+
+    # A first import: killed while it writes, then when the ledger appears (the old importer
+    # wrote it before the papers).  Then a second dump that changes every abstract and adds
+    # papers, killed while it writes them one by one.  Each run starts where the last was killed.
+    first, second = dump("first", n), dump("second", n + n // 2)
+    kill_when(first, lambda: staged() >= n // 2 or files(papers) >= n // 2)
+    kill_when(first, ledger.exists)
+    kill_when(second, lambda: files(papers) >= n + n // 4)
+    print("exit statuses of the killed runs:", kills)  # -9: killed on the way, as meant
+    proc = subprocess.run(command(second), cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped 0" in proc.stdout
+    assert sorted(p.name for p in root.joinpath("content").iterdir()) == [
+        "imported.yml",
+        "papers",
+        "topics.yml",
+    ]
     assert not [p for p in papers.iterdir() if not p.name.endswith(".md")], "temp files left behind"
-    assert len(importer.read_ledger(ledger.read_text(encoding="utf-8"))) == n
+    content, problems = load_content(root / "content")
+    assert content is not None, problems
+    assert sorted(p.abstract for p in content.papers) == sorted(
+        f"{ABSTRACT} Number {i}, second." for i in range(n + n // 2)
+    )
+    assert len(importer.read_ledger(ledger.read_text(encoding="utf-8"))) == n + n // 2
 
 
 COMMENTED = """\
@@ -601,7 +630,7 @@ def test_curator_comments_survive_an_update_of_the_fields_they_sit_in(tmp_path: 
     root = _project(tmp_path)
     title = "Serial Scaling of Computation"
     abstract = f"{ABSTRACT} Code: https://github.com/example/one and https://github.com/example/two."
-    values = {
+    values: dict[str, object] = {
         "title": title,
         "abstract": abstract,
         "code": ["https://github.com/example/one", "https://github.com/example/two"],
