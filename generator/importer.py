@@ -76,7 +76,7 @@ from typing import Any
 import yaml
 
 from . import frontmatter as fm
-from .load import MAX_FILE_BYTES, load_paper_text
+from .load import MAX_FILE_BYTES, PAPER_FIELDS, load_paper_text
 from .model import Problem
 from .sources.dump import DumpEntry, extract_links, parse_dump, source_entry
 from .sources.entry import SourceEntry
@@ -525,7 +525,7 @@ def _check(
                 f"{biggest}: too long: the paper file would be {size} bytes, "
                 f"over the limit of {MAX_FILE_BYTES}"
             )
-        elif name not in wrote and not message.startswith("file name"):
+        elif name in PAPER_FIELDS and name not in wrote:
             continue  # a problem of the curator's own fields: validate reports it, not the import
         out.append(Problem(display, entry.line, entry.col, message))
     return out
@@ -653,9 +653,9 @@ def make_plan(
         matched[match] = entry
         old = existing[match]
         ledger.setdefault(key, match)
-        outcome, merged = _merge(old, entry, values, fmt, source)
+        outcome, merged, changed = _merge(old, entry, values, fmt, source)
         if merged is not None:
-            found = _check(merged, match, entry, values, display, topic_ids)
+            found = _check(merged, match, entry, changed, display, topic_ids)
             if found:
                 problems.extend(found)
                 continue
@@ -673,8 +673,8 @@ def _new_fields(values: dict[str, object], added: dt.date, record: dict[str, obj
 
 def _merge(
     old: _Existing, entry: SourceEntry, values: dict[str, object], fmt: str, source: str
-) -> tuple[str, str | None]:
-    """Merge an entry into its existing file: the outcome and the new text (None: no change)."""
+) -> tuple[str, str | None, tuple[str, ...]]:
+    """Merge an entry into its file: the outcome, the new text (None: no change), the fields changed."""
     changes: dict[str, object | None] = {}
     owners = dict(old.owners)
     updated = kept = False
@@ -702,7 +702,7 @@ def _merge(
             owners[name] = (fmt, field_digest(new))
             updated = True
     if not changes:
-        return ("kept" if kept else "unchanged"), None
+        return ("kept" if kept else "unchanged"), None, ()
     record: dict[str, object] = {"from": source, "key": old.key or _key_hash(entry.title)}
     for f in sorted({f for f, _ in owners.values()}):
         record[f] = {name: owners[name][1] for name in FIELDS if name in owners and owners[name][0] == f}
@@ -711,8 +711,8 @@ def _merge(
         text = _rewrite(old.text, old.doc, changes)
         _verify(text, changes)
     except _CannotRewrite:
-        return "kept", None
-    return ("updated" if updated else "filled"), text
+        return "kept", None, ()
+    return ("updated" if updated else "filled"), text, tuple(n for n in changes if n != "imported")
 
 
 def _verify(text: str, changes: dict[str, object | None]) -> None:

@@ -745,3 +745,20 @@ def test_what_is_safe_to_clean_is_cleaned_and_the_result_validates(
     content, problems = load_content(root / "content")
     assert content is not None, [str(p) for p in problems]
     assert [(p.title, p.abstract) for p in content.papers] == [(title, abstract)]
+
+
+def test_an_update_validate_would_reject_is_refused_and_the_file_kept(tmp_path: Path, cli: CliRunner) -> None:
+    root = _project(tmp_path)
+    dump = root / "dump.txt"
+    dump.write_text(_dump([("Fine Title", ABSTRACT), ("Other Title", ABSTRACT)]), encoding="utf-8")
+    cli(root, "import", str(dump))
+    before = _state(root)
+    dump.write_text(_dump([("Fine Title", ABSTRACT), ("Other Title", f"{ABSTRACT} {BAD}")]), encoding="utf-8")
+    proc = cli(root, "import", str(dump), check=False)
+    assert proc.returncode == 1
+    assert f"{dump.as_posix()}:3:1: abstract: raw HTML <script>" in proc.stderr
+    assert _state(root) == before
+    proc = cli(root, "import", str(dump), "--skip-invalid")
+    assert f"skipped: {dump.as_posix()}:3:1: abstract: raw HTML <script>" in proc.stderr
+    assert outcomes(proc.stdout)["unchanged"] == 1
+    assert _state(root) == before
