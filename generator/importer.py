@@ -760,7 +760,8 @@ def write_plan(papers_dir: Path, writes: dict[Path, str], ledger_path: Path, led
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     names = sorted(p.name for p in writes)
-    if names and all(p.parent == papers_dir for p in writes) and not any(papers_dir.iterdir()):
+    fresh = not papers_dir.is_symlink() and not any(papers_dir.iterdir())
+    if names and fresh and all(p.parent == papers_dir for p in writes):
         staging = papers_dir.with_name(f".{papers_dir.name}.{os.getpid()}.import-tmp")
         staging.mkdir()
         for name in names:
