@@ -11,8 +11,8 @@ refused (`file:line: ... appears twice`): the importer does not guess which one
 is right.
 
 Per-field ownership.  `imported:` records, per source format (`dump`, `bib`,
-`csl`, `ris`), a digest of each field the importer wrote.  For each field an
-entry provides:
+`csl`, `ris`), a digest of each field the importer wrote (`dump: title=1a2b3c4d5e
+abstract=...`).  For each field an entry provides:
 
 - absent from the file, never written by the importer: *filled* in;
 - absent, but written once by the importer: the curator deleted it; *kept* so;
@@ -252,6 +252,20 @@ def digest(values: dict[str, object]) -> str:
     return hashlib.sha256(canon.encode()).hexdigest()[:16]
 
 
+def render_owned(digests: dict[str, str]) -> str:
+    """The fields one format wrote, as `imported:` records them: 'title=1a2b3c4d5e abstract=...'.
+
+    One line of text rather than a mapping: a mapping would be most of the nodes of a
+    paper's front matter, and YAML's writer and our reader pay for every node.
+    """
+    return " ".join(f"{name}={value}" for name, value in digests.items())
+
+
+def read_owned(text: str) -> dict[str, str]:
+    """Field -> digest, from `render_owned`'s text."""
+    return dict(pair.split("=", 1) for pair in text.split() if "=" in pair)
+
+
 def _key_hash(title: str) -> str:
     return hashlib.sha256(title_key(title).encode()).hexdigest()[:12]
 
@@ -324,11 +338,10 @@ def _read_existing(path: Path, text: str, doc: fm.Document) -> _Existing:
                 owners = {k: ("dump", field_digest(current[k])) for k in MANAGED if k in current}
         else:
             for fmt, fields in record.entries:
-                if fmt.text in _RECORD_KEYS or not isinstance(fields, fm.Map):
+                if fmt.text in _RECORD_KEYS or not isinstance(fields, fm.Scalar):
                     continue
-                for name, value in fields.entries:
-                    if isinstance(value, fm.Scalar):
-                        owners[name.text] = (fmt.text, value.text)
+                for name, written in read_owned(fields.text).items():
+                    owners[name] = (fmt.text, written)
     return _Existing(path, text, doc, current, owners, key)
 
 
@@ -626,7 +639,7 @@ def make_plan(
             record: dict[str, object] = {
                 "from": source,
                 "key": key,
-                fmt: {f: field_digest(values[f]) for f in FIELDS if f in values},
+                fmt: render_owned({f: field_digest(values[f]) for f in FIELDS if f in values}),
             }
             text = "---\n" + dump_yaml(_new_fields(values, added, record)) + "---\n"
             found = _check(text, slug, entry, values, display, topic_ids)
@@ -705,7 +718,7 @@ def _merge(
         return ("kept" if kept else "unchanged"), None, ()
     record: dict[str, object] = {"from": source, "key": old.key or _key_hash(entry.title)}
     for f in sorted({f for f, _ in owners.values()}):
-        record[f] = {name: owners[name][1] for name in FIELDS if name in owners and owners[name][0] == f}
+        record[f] = render_owned({n: owners[n][1] for n in FIELDS if n in owners and owners[n][0] == f})
     changes["imported"] = record
     try:
         text = _rewrite(old.text, old.doc, changes)

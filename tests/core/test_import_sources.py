@@ -136,8 +136,8 @@ def test_dump_then_bib_then_curator_edits_then_bib_again(tmp_path: Path, cli: Cl
     )
     assert fields["bib_fields"] == {"pages": "5998--6008"}
     assert " ".join(fields) == "title added abstract authors year venue type cite_key doi bib_fields imported"
-    assert set(fields["imported"]["dump"]) == {"title", "abstract"}
-    assert set(fields["imported"]["bib"]) == {
+    assert set(importer.read_owned(fields["imported"]["dump"])) == {"title", "abstract"}
+    assert set(importer.read_owned(fields["imported"]["bib"])) == {
         "authors",
         "year",
         "venue",
