@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .classify import classify, explain
-from .frontmatter import FrontMatterError
 from .model import Problem
 from .pipeline import BuildError, Project, build, check, generate
 from .progress import Progress
-from .write import write_file
 
 
 def _print_problems(problems: Sequence[Problem], strict: bool) -> int:
@@ -69,40 +67,10 @@ def _run_build(args: argparse.Namespace, project: Project, progress: Progress, b
 def cmd_import(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     from . import importer  # only this command needs it
 
-    dump: Path = args.dump
-    try:
-        text = dump.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{dump}:1:1: cannot read dump: {exc}", file=sys.stderr)
-        return 1
-    with progress.stage("parse dump") as line:
-        entries, problems = importer.parse_dump(text, dump.as_posix())
-        line.detail = f"{len(entries)} papers"
-    papers_dir = project.content / "papers"
     added = dt.date.fromisoformat(args.added) if args.added else _today()
-    ledger_path = project.root / importer.LEDGER
-    ledger: dict[str, str] = {}
-    if ledger_path.exists():
-        try:
-            ledger = importer.read_ledger(ledger_path.read_text(encoding="utf-8"))
-        except FrontMatterError as exc:
-            problems.append(Problem(importer.LEDGER, exc.pos.line, exc.pos.col, exc.message))
-    with progress.stage("plan") as line:
-        writes, report, more = importer.plan_import(entries, papers_dir, dump.name, added, ledger)
-        problems += more
-        writes[ledger_path] = importer.render_ledger(ledger)
-        line.detail = report.summary()
-    if _print_problems(problems, strict=False):
-        print("nothing was written", file=sys.stderr)
-        return 1
-    with progress.stage("write") as line:
-        written = 0
-        for i, (path, data) in enumerate(sorted(writes.items())):
-            line.tick(i, len(writes))
-            written += write_file(path, data)
-        line.detail = f"{written} files"
-    print(report.summary())
-    return 0
+    return importer.run_import(
+        project.root, project.content, args.file, added, skip_invalid=args.skip_invalid, fmt=args.format
+    )
 
 
 def _list_arg(values: list[str] | None) -> tuple[str, ...]:
@@ -193,9 +161,21 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("import", help="import a paper-listing text dump into content/papers/")
-    p.add_argument("dump", type=Path)
+    p = sub.add_parser(
+        "import",
+        help="import a library (.bib, CSL-JSON .json, .ris, or a .txt dump) into content/papers/",
+        description="Add or update one file per entry in content/papers/; a curator's edits are kept. "
+        "The format comes from the extension, or from the content when the extension says nothing. "
+        "Bad input writes nothing, unless --skip-invalid.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--added", help="date added for new papers (default: today)")
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the valid entries, list the invalid ones with their positions, and exit 0",
+    )
+    p.add_argument("--format", choices=("dump", "bib", "csl", "ris"), help="format of FILE, if not guessed")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

@@ -370,6 +370,10 @@ def _parse_file(path: Path, rep: _Reporter) -> fm.Document | None:
     text = read_text(path, rep)
     if text is None:
         return None
+    return _parse_text(text, rep)
+
+
+def _parse_text(text: str, rep: _Reporter) -> fm.Document | None:
     try:
         doc = fm.parse(text)
     except FrontMatterError as exc:
@@ -404,6 +408,28 @@ def load_paper(
     """
     rep = _Reporter(display)
     file_name = file_name or path.name
+    _check_file_name(rep, file_name)
+    return _paper(rep, _parse_file(path, rep), file_name, topic_ids)
+
+
+def load_paper_text(
+    text: str, display: str, topic_ids: tuple[str, ...], file_name: str
+) -> tuple[Paper | None, list[Problem]]:
+    """`load_paper` of a file's text before it is written (the importer checks what it would write)."""
+    rep = _Reporter(display)
+    _check_file_name(rep, file_name)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        rep.error(
+            Position(1, 1),
+            f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}; is this really one paper?",
+        )
+        return None, rep.problems
+    rep.text = text
+    return _paper(rep, _parse_text(text, rep), file_name, topic_ids)
+
+
+def _check_file_name(rep: _Reporter, file_name: str) -> None:
     slug = file_name.removesuffix(".md")
     if not SLUG_RE.match(slug):
         lower = slug.lower()
@@ -413,7 +439,13 @@ def load_paper(
             else "; use lowercase letters, digits and single hyphens, such as 'attention-is-all-you-need.md'"
         )
         rep.error(Position(1, 1), f"file name: {file_name!r} is not a valid slug{hint}")
-    doc = _parse_file(path, rep)
+
+
+def _paper(
+    rep: _Reporter, doc: fm.Document | None, file_name: str, topic_ids: tuple[str, ...]
+) -> tuple[Paper | None, list[Problem]]:
+    display = rep.path
+    slug = file_name.removesuffix(".md")
     if doc is None:
         return None, rep.problems
     meta = doc.meta

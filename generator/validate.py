@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from . import sanitize
+from .layout import paper_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
-from .layout import paper_path
 from .render import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
 from .text import title_key
 

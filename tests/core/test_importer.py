@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ topics:
     rules:
       reasoning: 4
 """
-SUMMARY = re.compile(r"^added (\d+), updated (\d+), unchanged (\d+), kept (\d+) ", re.MULTILINE)
+SUMMARY = re.compile(
+    r"^added (\d+), updated (\d+), filled (\d+), unchanged (\d+), kept (\d+) .*skipped (\d+)", re.MULTILINE
+)
 
 
 def read_fields(path: Path) -> tuple[dict[str, Any], str]:
@@ -40,11 +43,19 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
 
 
-def counts(stdout: str) -> tuple[int, int, int, int]:
+def outcomes(stdout: str) -> dict[str, int]:
+    """The counts of the summary line, by outcome."""
     m = SUMMARY.search(stdout)
-    assert m, f"no 'added N, updated N, unchanged N, kept N' line in:\n{stdout}"
-    a, u, n, k = (int(g) for g in m.groups())
-    return a, u, n, k
+    assert m, f"no 'added N, updated N, filled N, unchanged N, kept N ..., skipped N' line in:\n{stdout}"
+    names = ("added", "updated", "filled", "unchanged", "kept", "skipped")
+    return dict(zip(names, (int(g) for g in m.groups()), strict=True))
+
+
+def counts(stdout: str) -> tuple[int, int, int, int]:
+    """Added, updated, unchanged and kept, when nothing was filled."""
+    n = outcomes(stdout)
+    assert n["filled"] == 0, stdout
+    return n["added"], n["updated"], n["unchanged"], n["kept"]
 
 
 def seed_entries() -> list[importer.DumpEntry]:
@@ -402,7 +413,7 @@ def test_a_paper_a_curator_deleted_is_not_imported_again(project: Path, cli: Cli
     before = snapshot(papers), ledger.read_bytes()
     proc = cli(project, "import", str(SEED))
     assert counts(proc.stdout) == (0, 0, SEED_PAPERS - 1, 0)
-    assert "skipped 1 (deleted by a curator" in proc.stdout
+    assert "skipped 1 (1 deleted by a curator" in proc.stdout
     assert (snapshot(papers), ledger.read_bytes()) == before
     # Deleting its ledger line lets the importer add it back.
     text = ledger.read_text(encoding="utf-8")
@@ -450,4 +461,305 @@ def test_shipped_content_is_the_import_of_the_seed(tmp_path: Path, cli: CliRunne
             continue  # a curator changed what the importer wrote; the importer keeps their version
         assert have_managed == {k: want[k] for k in importer.MANAGED if k in want}, name
         assert have["added"] == want["added"], name
-        assert have["imported"] == want["imported"], name
+        # The shipped files carry the single digest of the first importer; a fresh import writes
+        # a digest per field, for the same values.
+        assert have["imported"]["key"] == want["imported"]["key"], name
+        assert have["imported"]["from"] == want["imported"]["from"], name
+        owned = importer.read_owned(want["imported"]["dump"])
+        assert owned == {k: importer.field_digest(v) for k, v in have_managed.items()}, name
+
+
+# --- Hardening (issue 9): kills, comments, duplicates, output that validates -----------------------
+
+ABSTRACT = "An abstract that is long enough to be one, about computation, reasoning and the rest of it all."
+
+
+def _dump(papers: list[tuple[str, str]]) -> str:
+    return "".join(f"{title}\n{abstract}\n" for title, abstract in papers)
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "topics.yml").write_text(TOPICS_YML, encoding="utf-8")
+    return root
+
+
+def _state(root: Path) -> dict[str, bytes]:
+    """Every file under content/ (temp files included), by relative path."""
+    content = root / "content"
+    return {
+        p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()
+    }
+
+
+def test_every_intermediate_state_of_an_import_is_finished_by_running_it_again(tmp_path: Path) -> None:
+    """Any subset of the paper files written, with the ledger as it was: a re-run ends where one run ends."""
+    root = _project(tmp_path)
+    first = [(f"Paper Number {i} on Parallel Computation", f"{ABSTRACT} Version one {i}.") for i in range(4)]
+    dump = root / "dump.txt"
+    dump.write_text(_dump(first), encoding="utf-8")
+    day = dt.date(2025, 1, 2)
+    assert importer.run_import(root, root / "content", dump, day) == 0
+    start = _state(root)
+    # The second dump changes two abstracts and adds three papers: five paper files to write.
+    second = [(t, a.replace("one", "two") if i < 2 else a) for i, (t, a) in enumerate(first)]
+    second += [(f"A New Paper Number {i} on Reasoning", ABSTRACT) for i in range(3)]
+    dump.write_text(_dump(second), encoding="utf-8")
+    assert importer.run_import(root, root / "content", dump, day) == 0
+    final = _state(root)
+    changed = sorted(k for k in final if k.startswith("papers/") and start.get(k) != final[k])
+    assert len(changed) == 5
+    assert final["imported.yml"] != start["imported.yml"]
+    for mask in range(2 ** len(changed)):
+        shutil.rmtree(root / "content")
+        for name, data in start.items():
+            (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "content" / name).write_bytes(data)
+        for bit, name in enumerate(changed):
+            if mask >> bit & 1:
+                (root / "content" / name).write_bytes(final[name])
+        # A kill between writing a temp file and renaming it leaves the temp file.
+        (root / "content" / "papers" / f".{changed[0].split('/')[1]}.4242.import-tmp").write_text("---\ntit")
+        assert importer.run_import(root, root / "content", dump, day) == 0
+        assert _state(root) == final, f"state {mask:05b}"
+
+
+def test_import_killed_at_any_point_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    """SIGKILL the real command while it writes, several times, then let one run finish."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = _project(tmp_path)
+    n = 400
+    papers, ledger = root / "content" / "papers", root / "content" / "imported.yml"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def dump(version: str, count: int) -> Path:
+        path = root / f"dump-{version}.txt"
+        papers = [
+            (f"Paper {i} About Scaling Serial Work", f"{ABSTRACT} Number {i}, {version}.")
+            for i in range(count)
+        ]
+        path.write_text(_dump(papers), encoding="utf-8")
+        return path
+
+    def command(path: Path) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "generator",
+            "--root",
+            str(root),
+            "-q",
+            "import",
+            str(path),
+            "--added",
+            ADDED,
+        ]
+
+    def files(folder: Path) -> int:
+        return len(os.listdir(folder)) if folder.is_dir() else 0
+
+    def staged() -> int:
+        return sum(files(f) for f in root.joinpath("content").glob(".papers.*"))
+
+    kills: list[int] = []
+
+    def kill_when(path: Path, when: Callable[[], bool]) -> None:
+        proc = subprocess.Popen(
+            command(path), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        while proc.poll() is None and not when():
+            time.sleep(0.0005)
+        proc.send_signal(signal.SIGKILL)
+        kills.append(proc.wait())
+
+    # A first import: killed while it writes, then when the ledger appears (the old importer
+    # wrote it before the papers).  Then a second dump that changes every abstract and adds
+    # papers, killed while it writes them one by one.  Each run starts where the last was killed.
+    first, second = dump("first", n), dump("second", n + n // 2)
+    kill_when(first, lambda: staged() >= n // 2 or files(papers) >= n // 2)
+    kill_when(first, ledger.exists)
+    kill_when(second, lambda: files(papers) >= n + n // 4)
+    print("exit statuses of the killed runs:", kills)  # -9: killed on the way, as meant
+    proc = subprocess.run(command(second), cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped 0" in proc.stdout
+    assert sorted(p.name for p in root.joinpath("content").iterdir()) == [
+        "imported.yml",
+        "papers",
+        "topics.yml",
+    ]
+    assert not [p for p in papers.iterdir() if not p.name.endswith(".md")], "temp files left behind"
+    content, problems = load_content(root / "content")
+    assert content is not None, problems
+    assert sorted(p.abstract for p in content.papers) == sorted(
+        f"{ABSTRACT} Number {i}, second." for i in range(n + n // 2)
+    )
+    assert len(importer.read_ledger(ledger.read_text(encoding="utf-8"))) == n + n // 2
+
+
+COMMENTED = """\
+---
+# Checked against the PDF by the curator.
+title: {title}  # the short title
+added: 2025-01-02
+abstract: "{abstract}"
+# abstract: an earlier version, kept for reference
+code:
+- https://github.com/example/one  # the official one
+# a mirror follows
+- https://github.com/example/two
+topics:
+- reasoning  # by hand
+imported:
+  # do not edit below
+  from: dump.txt
+  digest: {digest}
+  key: {key}
+# end of metadata
+---
+Notes.
+"""
+
+
+def test_curator_comments_survive_an_update_of_the_fields_they_sit_in(tmp_path: Path, cli: CliRunner) -> None:
+    root = _project(tmp_path)
+    title = "Serial Scaling of Computation"
+    abstract = f"{ABSTRACT} Code: https://github.com/example/one and https://github.com/example/two."
+    values: dict[str, object] = {
+        "title": title,
+        "abstract": abstract,
+        "code": ["https://github.com/example/one", "https://github.com/example/two"],
+    }
+    path = root / "content" / "papers" / "serial-scaling-of-computation.md"
+    path.parent.mkdir()
+    key = importer._key_hash(title)
+    path.write_text(COMMENTED.format(title=title, abstract=abstract, digest=importer.digest(values), key=key))
+    dump = root / "dump.txt"
+    new_abstract = f"{ABSTRACT} Revised. Code: https://github.com/example/three."
+    dump.write_text(_dump([(title, new_abstract)]), encoding="utf-8")
+    proc = cli(root, "import", str(dump))
+    assert outcomes(proc.stdout)["updated"] == 1
+    text = path.read_text(encoding="utf-8")
+    for comment in (
+        "# Checked against the PDF by the curator.",
+        "title: Serial Scaling of Computation  # the short title",
+        "# abstract: an earlier version, kept for reference",
+        "# the official one",
+        "# a mirror follows",
+        "- reasoning  # by hand",
+        "# end of metadata",
+    ):
+        assert comment in text, comment
+    fields, body = read_fields(path)
+    assert fields["abstract"] == new_abstract
+    assert fields["code"] == ["https://github.com/example/three"]
+    assert fields["topics"] == ["reasoning"]
+    assert body == "Notes.\n"
+    content, problems = load_content(root / "content")
+    assert content is not None, [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "already-imported"])
+def test_the_same_title_twice_in_a_dump_is_refused_with_both_lines(
+    tmp_path: Path, cli: CliRunner, existing: bool
+) -> None:
+    root = _project(tmp_path)
+    dump = root / "dump.txt"
+    if existing:
+        dump.write_text(_dump([("Non-deep Networks", ABSTRACT)]), encoding="utf-8")
+        cli(root, "import", str(dump))
+    before = _state(root)
+    dump.write_text(
+        _dump(
+            [("Non-deep Networks", ABSTRACT + " One."), ("Other", ABSTRACT), ("Non-Deep Networks.", ABSTRACT)]
+        ),
+        encoding="utf-8",
+    )
+    proc = cli(root, "import", str(dump), check=False)
+    assert proc.returncode == 1
+    shown = dump.as_posix()
+    assert (
+        f"{shown}:5:1: title 'Non-Deep Networks.' appears twice in the dump (first on line 1)" in proc.stderr
+    )
+    assert (
+        f"{shown}:1:1: title 'Non-deep Networks' appears twice in the dump (again on line 5)" in proc.stderr
+    )
+    assert "nothing was written" in proc.stderr
+    assert _state(root) == before
+
+
+BAD = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    ("dump", "message"),
+    [
+        (f"Fine Title\n{ABSTRACT}\nScripted\n{ABSTRACT} {BAD}\n", "3:1: abstract: raw HTML <script>"),
+        (
+            f"Fine Title\n{ABSTRACT}\nHuge\n{'word ' * 60_000}\n",
+            "3:1: abstract: too long: the paper file would be",
+        ),
+        (
+            f"Fine Title\n{ABSTRACT}\nA <b>bold</b> title\n{ABSTRACT}\n",
+            "3:1: title: '<b>bold</b> ' would be read as HTML",
+        ),
+        (f"Fine Title\n{ABSTRACT}\nOn <img src=x onerror=alert(1)>\n{ABSTRACT}\n", "3:1: title:"),
+    ],
+    ids=["script-in-abstract", "megabyte-abstract", "html-title", "img-title"],
+)
+def test_an_entry_validate_would_reject_is_refused_at_its_dump_line(
+    tmp_path: Path, cli: CliRunner, dump: str, message: str
+) -> None:
+    root = _project(tmp_path)
+    path = root / "dump.txt"
+    path.write_text(dump, encoding="utf-8")
+    proc = cli(root, "import", str(path), check=False)
+    assert proc.returncode == 1, proc.stdout
+    assert f"{path.as_posix()}:{message}" in proc.stderr
+    assert "--skip-invalid" in proc.stderr
+    assert not (root / "content" / "papers").exists()
+    assert not (root / "content" / "imported.yml").exists()
+
+
+@pytest.mark.parametrize(
+    ("dump", "title", "abstract"),
+    [
+        (f"\ufeffFirst Title\n{ABSTRACT}\n", "First Title", ABSTRACT),
+        (f"Bell\x07 and\x1b Escape\n{ABSTRACT}\x00\x7f\n", "Bell and Escape", ABSTRACT),
+        (f"Tabs\tand \u00a0spaces\n {ABSTRACT}\x85 \u2028end\n", "Tabs and spaces", f"{ABSTRACT} end"),
+    ],
+    ids=["bom", "control-characters", "whitespace"],
+)
+def test_what_is_safe_to_clean_is_cleaned_and_the_result_validates(
+    tmp_path: Path, cli: CliRunner, dump: str, title: str, abstract: str
+) -> None:
+    root = _project(tmp_path)
+    path = root / "dump.txt"
+    path.write_bytes(dump.encode("utf-8"))
+    cli(root, "import", str(path))
+    content, problems = load_content(root / "content")
+    assert content is not None, [str(p) for p in problems]
+    assert [(p.title, p.abstract) for p in content.papers] == [(title, abstract)]
+
+
+def test_an_update_validate_would_reject_is_refused_and_the_file_kept(tmp_path: Path, cli: CliRunner) -> None:
+    root = _project(tmp_path)
+    dump = root / "dump.txt"
+    dump.write_text(_dump([("Fine Title", ABSTRACT), ("Other Title", ABSTRACT)]), encoding="utf-8")
+    cli(root, "import", str(dump))
+    before = _state(root)
+    dump.write_text(_dump([("Fine Title", ABSTRACT), ("Other Title", f"{ABSTRACT} {BAD}")]), encoding="utf-8")
+    proc = cli(root, "import", str(dump), check=False)
+    assert proc.returncode == 1
+    assert f"{dump.as_posix()}:3:1: abstract: raw HTML <script>" in proc.stderr
+    assert _state(root) == before
+    proc = cli(root, "import", str(dump), "--skip-invalid")
+    assert f"skipped: {dump.as_posix()}:3:1: abstract: raw HTML <script>" in proc.stderr
+    assert outcomes(proc.stdout)["unchanged"] == 1
+    assert _state(root) == before

@@ -111,8 +111,13 @@ def test_the_same_title_twice_in_one_dump_is_a_problem(tmp_path: Path) -> None:
     _writes, report, problems = importer.plan_import(
         _entries(["Non-deep Networks", "Non-Deep Networks"]), tmp_path, "dump.txt", DAY
     )
-    assert report.added == ["non-deep-networks"]
-    assert [str(p) for p in problems] == ["dump.txt:3:1: title 'Non-Deep Networks' appears twice in the dump"]
+    # Neither is imported: which of the two abstracts is right is not the importer's guess to make.
+    assert report.added == []
+    assert _writes == {}
+    assert [str(p) for p in problems] == [
+        "dump.txt:1:1: title 'Non-deep Networks' appears twice in the dump (again on line 3)",
+        "dump.txt:3:1: title 'Non-Deep Networks' appears twice in the dump (first on line 1)",
+    ]
 
 
 def test_import_cli_uses_stable_slugs(tmp_path: Path, cli: CliRunner) -> None:
