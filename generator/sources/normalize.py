@@ -1,0 +1,80 @@
+"""Field values as every reader gives them: DOIs, arXiv ids, links, keywords, pages, years."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ARXIV_ID}(?:\s*\[[^\]]*\])?$", re.IGNORECASE)
+_ARXIV_URL = re.compile(rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ARXIV_ID}", re.IGNORECASE)
+_ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.{_ARXIV_ID}$", re.IGNORECASE)
+_URL = re.compile(r"^https?://[A-Za-z0-9][-A-Za-z0-9.]*(:\d+)?([/?#][^\s\"'<>\\`]*)?$", re.IGNORECASE)
+_KEYWORD_SEP = re.compile(r"\s*[,;]\s*")
+_YEAR = re.compile(r"^\s*(\d{4})(?:$|[-/\s])")
+_RANGE = re.compile(r"^\s*([^\s–-]+)\s*(?:-+|–|—)\s*([^\s–-]+)\s*$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def doi(value: str) -> str | None:
+    """Return the DOI in `value` (a bare DOI, `doi:` or a doi.org link), or None if it is none."""
+    text = _DOI_PREFIX.sub("", value.strip())
+    return text if _DOI.match(text) else None
+
+
+def arxiv(value: str) -> str | None:
+    """Return the arXiv id (without version) of an id, `arXiv:` id, arXiv link or arXiv DOI."""
+    text = value.strip()
+    for pattern in (_ARXIV_BARE, _ARXIV_URL, _ARXIV_DOI):
+        m = pattern.match(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def url(value: str) -> str | None:
+    """Return the first http(s) link of `value` (Mendeley puts several, space-separated)."""
+    for part in value.split():
+        if _URL.match(part):
+            return part
+    return None
+
+
+def keywords(values: Iterable[str]) -> tuple[str, ...]:
+    """Split keyword fields on ',' and ';' and drop blanks and repeats, keeping the order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for word in _KEYWORD_SEP.split(value):
+            word = word.strip()
+            if word:
+                seen.setdefault(word, None)
+    return tuple(seen)
+
+
+def year(value: str) -> int | None:
+    """Return the year a date starts with (`2017`, `2017-06-12`, `2017/06/12/`), or None."""
+    m = _YEAR.match(value)
+    return int(m.group(1)) if m else None
+
+
+def pages(value: str) -> str:
+    """Write a page range with an en dash (`436–444`), as a decoded BibTeX `436--444` reads."""
+    m = _RANGE.match(value)
+    return f"{m.group(1)}–{m.group(2)}" if m else value.strip()
+
+
+def month(value: str) -> str:
+    """Return a month as BibTeX's three-letter macro name (`jan`), or the value as it is."""
+    text = value.strip().lower().rstrip(".")
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return _MONTHS[int(text) - 1]
+    for abbr, name in zip(_MONTHS, _MONTH_NAMES, strict=True):
+        if len(text) >= 3 and name.startswith(text):
+            return abbr
+    return value.strip()
