@@ -171,6 +171,7 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
     entries: list[SourceEntry] = []
     problems: list[Problem] = []
     keys: dict[str, int] = {}
+    last: Entry | None = None  # the entry before the current block, if it is in `entries`
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
             # Both are checked below, case-insensitively as BibTeX does, on the block itself.
@@ -179,12 +180,28 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
             entry = _entry(block, values, keys, display, problems)
             if entry is not None:
                 entries.append(entry)
-        elif isinstance(block, String):
+            last = block if entry is not None else None
+            continue
+        if isinstance(block, String):
             _define(block, values, display, problems)
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_failed(block, display))
-        elif isinstance(block, ImplicitComment):
-            _check_stray(block, display, problems)
+        elif isinstance(block, ImplicitComment) and (stray := _stray(block)) is not None:
+            line, found = stray
+            at = _line(last) if last is not None else line
+            what = f"{last.key}: " if last is not None else ""
+            problems.append(
+                Problem(
+                    display,
+                    at,
+                    1,
+                    f"{what}unbalanced braces: {found!r} on line {line} follows the end of the entry; "
+                    "a '}' too many closed it before its last fields",
+                )
+            )
+            if last is not None:
+                entries.pop()
+        last = None
     if not entries and not problems:
         problems.append(Problem(display, 1, 1, "no BibTeX entries found; expected entries such as @article{key, ...}"))
     return entries, problems
@@ -207,7 +224,8 @@ def _failed(block: ParsingFailedBlock, display: str) -> Problem:
     reason = getattr(block.error, "abort_reason", str(block.error))
     raw = block.raw or ""
     end_line = _line(block) + raw.rstrip().count("\n")
-    what = raw.split("{", 1)[0].split("(", 1)[0].strip() or "block"
+    m = _HEAD.match(raw)
+    what = (m.group(2) or m.group(1)) if m else "entry"
     if "end of file" in reason:
         found = "the file ends while it is still open"
     elif "Unexpected block start" in reason:
@@ -223,21 +241,19 @@ def _failed(block: ParsingFailedBlock, display: str) -> Problem:
     )
 
 
-def _check_stray(block: ImplicitComment, display: str, problems: list[Problem]) -> None:
-    # Text between entries is a comment to BibTeX, but text that looks like fields follows an
-    # entry that a '}' too many closed early: its remaining fields would be lost.
+_HEAD = re.compile(r"\s*(@\w+)\s*[{(]\s*([^,\s{}()]*)")
+
+
+def _stray(block: ImplicitComment) -> tuple[int, str] | None:
+    """Line and text of fields after an entry that a '}' too many closed early, if `block` holds some.
+
+    Text between entries is a comment to BibTeX, and the fields in it would be lost.
+    """
     m = _STRAY.search(block.comment)
-    if m is not None:
-        line = _line(block) + block.comment.count("\n", 0, m.start())
-        problems.append(
-            Problem(
-                display,
-                line,
-                1,
-                f"unbalanced braces: {block.comment[m.start():].splitlines()[0].strip()!r} follows the end "
-                "of an entry; a '}' too many closed the entry above before its last fields",
-            )
-        )
+    if m is None:
+        return None
+    line = _line(block) + block.comment.count("\n", 0, m.start())
+    return line, " ".join(block.comment[m.start() :].split())[:40]
 
 
 def _entry(
@@ -269,9 +285,9 @@ def _entry(
             problems.append(
                 Problem(
                     display,
-                    fline,
+                    line,
                     1,
-                    f"{key}: {name}: field set twice in one entry, first on line {seen[name]} and again on "
+                    f"{key}: {name}: field set twice in one entry, on line {seen[name]} and again on "
                     f"line {fline}; keep one",
                 )
             )
@@ -283,9 +299,9 @@ def _entry(
             problems.append(
                 Problem(
                     display,
-                    fline,
+                    line,
                     1,
-                    f"{key}: {name}: unknown @string macro {exc.name!r}; define it with "
+                    f"{key}: {name}: unknown @string macro {exc.name!r} on line {fline}; define it with "
                     f"@string{{{exc.name} = {{...}}}} or put the value in braces",
                 )
             )
@@ -301,9 +317,10 @@ def _entry(
             problems.append(
                 Problem(
                     display,
-                    seen[name],
+                    line,
                     1,
-                    f"{key}: {name}: {date.strip()!r} is not a year; expected four digits such as 2017",
+                    f"{key}: {name}: {date.strip()!r} on line {seen[name]} is not a year; "
+                    "expected four digits such as 2017",
                 )
             )
     if len(problems) > before:

@@ -155,9 +155,10 @@ def _entry(record: _Record, ids: dict[str, int], display: str, problems: list[Pr
                 problems.append(
                     Problem(
                         display,
-                        record.line_of(tag),
+                        record.line,
                         1,
-                        f"{label}{tag}: {value!r} is not a year; expected four digits such as 2017 or 2017/06/12/",
+                        f"{label}{tag}: {value!r} on line {record.line_of(tag)} is not a year; "
+                        "expected four digits such as 2017 or 2017/06/12/",
                     )
                 )
             break
