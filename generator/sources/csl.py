@@ -100,7 +100,7 @@ def _items(text: str, display: str) -> tuple[list[tuple[int, int, Any]], list[Pr
         elif text.startswith("]", i):
             return out, _trailing(text, i + 1, display)
         else:
-            return out, _trailing(text, i, display)  # neither ',' nor ']': the decoder says where and why
+            return out, [_whole(text, display)]  # neither ',' nor ']'
 
 
 def _skip(text: str, i: int) -> int:
@@ -111,13 +111,17 @@ def _skip(text: str, i: int) -> int:
 
 
 def _trailing(text: str, i: int, display: str) -> list[Problem]:
-    """The syntax error of text after the array's last element, if there is any text."""
-    if _skip(text, i) < len(text):
-        try:
-            _decoder.decode(text)
-        except json.JSONDecodeError as exc:
-            return [_syntax(exc, display)]
-    return []
+    """The syntax error of text after the array, if there is any text."""
+    return [_whole(text, display)] if _skip(text, i) < len(text) else []
+
+
+def _whole(text: str, display: str) -> Problem:
+    """The syntax error the decoder finds in the whole text, with its message and position."""
+    try:
+        _decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        return _syntax(exc, display)
+    return Problem(display, 1, 1, "JSON syntax error")  # the scan and the decoder disagree: never seen
 
 
 def _text(value: Any) -> str:
