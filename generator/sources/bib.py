@@ -98,8 +98,10 @@ class _Values:
     def evaluate(self, raw: str) -> str:
         """Evaluate `{...}`, `"..."`, numbers and macros joined by `#`; raise _MacroError for an unknown macro."""
         raw = raw.strip()
-        if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and _closes_at_end(raw):
-            return raw[1:-1]  # nearly every value: one braced group
+        # Nearly every value is one braced group.  The splitter hands over values whose braces
+        # balance, so one that starts and ends with a brace and has no '#' is one group.
+        if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and ("#" not in raw or _closes_at_end(raw)):
+            return raw[1:-1]
         parts: list[str] = []
         i, n = 0, len(raw)
         while i < n:
@@ -133,21 +135,19 @@ def _closes_at_end(raw: str) -> bool:
     return _matching_brace(raw, 0) == len(raw) - 1
 
 
+_BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
+
+
 def _matching_brace(s: str, start: int) -> int:
     depth = 0
-    i = start
-    while i < len(s):
-        c = s[i]
-        if c == "\\":
-            i += 2
-            continue
+    for m in _BRACE.finditer(s, start):
+        c = m.group(0)
         if c == "{":
             depth += 1
         elif c == "}":
             depth -= 1
             if depth == 0:
-                return i
-        i += 1
+                return m.start()
     return len(s) - 1  # the splitter only hands over balanced values
 
 
@@ -370,7 +370,7 @@ _URL_ESCAPE = re.compile(r"\{?\\([_%&#~$])\}?")
 
 def _verbatim(value: str) -> str:
     """A link field as written, undoing the `{\\_}` escapes Mendeley writes into URLs and DOIs."""
-    return _URL_ESCAPE.sub(r"\1", value).strip()
+    return _URL_ESCAPE.sub(r"\1", value).strip() if "\\" in value else value.strip()
 
 
 def _arxiv(raw: dict[str, str], links: dict[str, str]) -> str | None:
@@ -411,10 +411,15 @@ def _pdf(links: dict[str, str]) -> str | None:
     return None
 
 
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+
+
 def _authors(value: str) -> tuple[str, ...]:
     if not value.strip():
         return ()
-    return tuple(_person(name) for name in split_multiple_persons_names(value) if name.strip() != "others")
+    # bibtexparser's splitter respects braces ({Google Brain and Friends}); without braces a regex will do.
+    names = split_multiple_persons_names(value) if "{" in value else _AND.split(value.strip())
+    return tuple(_person(name) for name in names if name.strip() != "others")
 
 
 _person_cache: dict[str, str] = {}

@@ -47,7 +47,6 @@ BIB_FIELDS = (
 )
 _CITE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]{0,99}$")
 _MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc|span(?:\s[^>]*)?)>")
-_WS = re.compile(r"\s+")
 _decoder = json.JSONDecoder()
 
 
@@ -129,7 +128,9 @@ def _text(value: Any) -> str:
         return str(value)
     if not isinstance(value, str):
         return ""
-    return _WS.sub(" ", _MARKUP.sub("", value)).strip()
+    if "<" in value:
+        value = _MARKUP.sub("", value)
+    return " ".join(value.split())
 
 
 def _entry(

@@ -76,11 +76,16 @@ _SYMBOLS = {
 _TEXT_ARG = frozenset(
     {"emph", "textit", "textbf", "textsc", "textrm", "textsf", "texttt", "textup", "textsl", "textmd", "mbox"}
 )
-#: Characters a backslash escapes.
-_ESCAPED = frozenset("%&_#${} ,;")
+#: Font declarations (`{\\em word}`): dropped.
+_DECLARATIONS = frozenset(
+    {"em", "it", "bf", "sc", "rm", "sf", "tt", "sl", "normalfont", "itshape", "bfseries", "scshape", "upshape"}
+)
+#: Commands whose one argument is not printed (Zotero writes `\\{\\vphantom{\\}}` for a literal brace).
+_HIDDEN_ARG = frozenset({"vphantom", "hphantom", "phantom"})
+#: Characters a backslash escapes, and what `\\` (a line break) and `\\,` (a thin space) print.
+_ESCAPED = {c: c for c in "%&_#${}"} | {" ": " ", ",": " ", ";": " ", "\\": " "}
 _TOKEN = re.compile(r"\\([A-Za-z]+)\s*|\\(.)|---|--|``|''|[{}$~\\]")
 _PLAIN = re.compile(r"[\\{}$~`']|--")
-_SPACE = re.compile(r"\s+")
 
 
 class _Unsupported(Exception):
@@ -91,12 +96,14 @@ class _Unsupported(Exception):
 def to_text(value: str) -> str:
     """Return the text a LaTeX field value prints as, with whitespace collapsed."""
     if _PLAIN.search(value) is None:
-        return _SPACE.sub(" ", value).strip()
+        return " ".join(value.split())
     try:
         text, _ = _group(value, 0, top=True)
     except _Unsupported:
         text = _pylatexenc(value)
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text.replace("\xa0", " "))).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())  # also a no-break space ('~')
 
 
 def _group(s: str, i: int, top: bool = False) -> tuple[str, int]:
@@ -139,7 +146,7 @@ def _group(s: str, i: int, top: bool = False) -> tuple[str, int]:
         elif m.group(2) is not None:
             sym = m.group(2)
             if sym in _ESCAPED:
-                out.append(sym)
+                out.append(_ESCAPED[sym])
             elif sym in _ACCENTS:
                 base, i = _argument(s, i)
                 out.append(_accent(sym, base))
@@ -163,6 +170,10 @@ def _command(s: str, name: str, i: int) -> tuple[str, int]:
         return _SYMBOLS[name], i
     if name in _TEXT_ARG:
         return _argument(s, i)
+    if name in _DECLARATIONS:
+        return "", i
+    if name in _HIDDEN_ARG:
+        return "", _argument(s, i)[1]
     raise _Unsupported(f"\\{name}")
 
 

@@ -40,27 +40,41 @@ ENTRY_TYPES = {
 }
 _TAG = re.compile(r"([A-Z][A-Z0-9]) {1,2}-(?: |$)(.*)")
 _HTML = re.compile(r"<[^>]+>")
-_WS = re.compile(r"\s+")
 
 
 @dataclass
 class _Record:
     line: int
-    tags: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Values of each tag in file order, and the line of each tag's first value.
+    values: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    last: str = ""
+
+    def add(self, tag: str, value: str, line: int) -> None:
+        self.values.setdefault(tag, []).append(value)
+        self.lines.setdefault(tag, line)
+        self.last = tag
+
+    def extend(self, text: str) -> None:
+        """Continue the last value with a line that is not a tag (a wrapped abstract)."""
+        if self.last:
+            values = self.values[self.last]
+            values[-1] = f"{values[-1]} {text}".strip()
 
     def all(self, *names: str) -> list[str]:
-        return [value for tag, value, _ in self.tags if tag in names and value]
+        """The values of the tags `names`, those of the first tag first."""
+        return [v for name in names for v in self.values.get(name, ()) if v]
 
     def first(self, *names: str) -> str:
         """The first value of the first of `names` the record has (names in order of preference)."""
         for name in names:
-            for tag, value, _ in self.tags:
-                if tag == name and value:
+            for value in self.values.get(name, ()):
+                if value:
                     return value
         return ""
 
     def line_of(self, name: str) -> int:
-        return next((line for tag, _, line in self.tags if tag == name), self.line)
+        return self.lines.get(name, self.line)
 
 
 def read_ris(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]:
@@ -86,9 +100,8 @@ def _records(text: str, display: str) -> tuple[list[_Record], list[Problem]]:
         line = raw.rstrip("\r")
         m = _TAG.match(line)
         if m is None:
-            if record is not None and record.tags and line.strip():
-                tag, value, at = record.tags[-1]
-                record.tags[-1] = (tag, f"{value} {line.strip()}".strip(), at)
+            if record is not None and line.strip():
+                record.extend(line.strip())
             continue  # text between records (some databases write a header) is not ours
         tag, value = m.group(1), m.group(2).strip()
         if tag == "TY":
@@ -102,7 +115,8 @@ def _records(text: str, display: str) -> tuple[list[_Record], list[Problem]]:
                         "add 'ER  - ' after its last tag",
                     )
                 )
-            record = _Record(number, [("TY", value, number)])
+            record = _Record(number)
+            record.add("TY", value, number)
             stray = False
         elif record is None:
             if tag != "ER" and not stray:
@@ -114,7 +128,7 @@ def _records(text: str, display: str) -> tuple[list[_Record], list[Problem]]:
             records.append(record)
             record = None
         else:
-            record.tags.append((tag, value, number))
+            record.add(tag, value, number)
     if record is not None:
         problems.append(
             Problem(
@@ -220,7 +234,7 @@ def _bib_fields(record: _Record, entry_type: str) -> tuple[tuple[str, str], ...]
 
 
 def _clean(value: str) -> str:
-    return _WS.sub(" ", value).strip()
+    return " ".join(value.split())
 
 
 def _person(name: str) -> str:

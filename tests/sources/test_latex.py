@@ -22,6 +22,8 @@ CASES = [
     (r"M{\&}A and \emph{Deep} \textbf{learning}", "M&A and Deep learning"),
     ("``quoted'' text", "“quoted” text"),
     ("Attention  Is\n\tAll", "Attention Is All"),
+    (r"the {\em inverse} of a tableau\\ next line", "the inverse of a tableau next line"),
+    (r"a set \{x\vphantom{\}}\vphantom{\{}\} here", "a set {x} here"),  # Zotero's literal braces
 ]
 
 
