@@ -31,13 +31,23 @@ if str(REPO) not in sys.path:  # run as a script: make `generator` importable
 from generator.sources import bib, files, latex  # noqa: E402
 
 SEED = 1
-FAMILY = ["Sch{\\\"o}lkopf", "M{\\\"u}ller", "Garc{\\'\\i}a", "Nguyen", "Smith", "Chen", "Wang", "{\\L}ukasiewicz",
-          "van der Berg", "Okafor", "Dvo{\\v{r}}{\\'a}k", "Kim", "Rossi", "Ivanov", "Tanaka", "Johnson"]  # fmt: skip
-GIVEN = ["Ada", "Bernhard", "Chen", "Dana", "Emmy", "Fei", "Grace", "Hana", "Ivan", "Jos{\\'e}", "Kurt", "Lin"]
-VENUES = ["Advances in Neural Information Processing Systems", "Physical Review A", "Nature", "Quantum",
-          "Proceedings of the 40th International Conference on Machine Learning", "Journal of Machine Learning Research"]  # fmt: skip
-KEYWORDS = ["Computer Science - Machine Learning", "Quantum Physics", "Computer Science - Computation and Language",
-            "Statistics - Machine Learning", "Mathematics - Optimization and Control"]  # fmt: skip
+FAMILY = [
+    'Sch{\\"o}lkopf',
+    'M{\\"u}ller',
+    "Garc{\\'\\i}a",
+    "{\\L}ukasiewicz",
+    "van der Berg",
+    "Nguyen",
+    "Okafor",
+]
+GIVEN = ["Ada", "Bernhard", "Chen", "Dana", "Emmy", "Fei", "Grace", "Hana", "Jos{\\'e}", "Kurt", "Lin"]
+VENUES = (
+    "Advances in Neural Information Processing Systems",
+    "Physical Review A",
+    "Nature",
+    "Proceedings of the 40th International Conference on Machine Learning",
+)
+KEYWORDS = ("Computer Science - Machine Learning", "Quantum Physics", "Statistics - Machine Learning")
 
 
 def shipped() -> list[tuple[str, str]]:

@@ -74,10 +74,7 @@ BIB_FIELDS = (
     "howpublished",
 )
 #: BibTeX's predefined macros: the months.
-MONTHS = {
-    m: m
-    for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-}
+MONTHS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
 _MACRO = re.compile(r"[^\s\"#%'(),={}]+")
 _STRAY = re.compile(r"^\s*[,}]|^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.MULTILINE)
 _LINK_FIELDS = ("url", "doi", "file", "pdf", "eprint", "arxivid")
@@ -96,7 +93,7 @@ class _Values:
     macros: dict[str, str] = field(default_factory=lambda: dict(MONTHS))
 
     def evaluate(self, raw: str) -> str:
-        """Evaluate `{...}`, `"..."`, numbers and macros joined by `#`; raise _MacroError for an unknown macro."""
+        """Evaluate `{...}`, `"..."`, numbers and macros joined by `#`; _MacroError for an unknown macro."""
         raw = raw.strip()
         # Nearly every value is one braced group.  The splitter hands over values whose braces
         # balance, so one that starts and ends with a brace and has no '#' is one group.
@@ -172,10 +169,11 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
     problems: list[Problem] = []
     keys: dict[str, int] = {}
     last: Entry | None = None  # the entry before the current block, if it is in `entries`
-    for block in library.blocks:
-        if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock):
+    for found in library.blocks:
+        block = found
+        if isinstance(found, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and found.ignore_error_block:
             # Both are checked below, case-insensitively as BibTeX does, on the block itself.
-            block = block.ignore_error_block
+            block = found.ignore_error_block
         if isinstance(block, Entry):
             entry = _entry(block, values, keys, display, problems)
             if entry is not None:
@@ -187,7 +185,7 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
         elif isinstance(block, ParsingFailedBlock):
             problems.append(_failed(block, display))
         elif isinstance(block, ImplicitComment) and (stray := _stray(block)) is not None:
-            line, found = stray
+            line, text_after = stray
             at = _line(last) if last is not None else line
             what = f"{last.key}: " if last is not None else ""
             problems.append(
@@ -195,7 +193,7 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
                     display,
                     at,
                     1,
-                    f"{what}unbalanced braces: {found!r} on line {line} follows the end of the entry; "
+                    f"{what}unbalanced braces: {text_after!r} on line {line} follows the end of the entry; "
                     "a '}' too many closed it before its last fields",
                 )
             )
@@ -203,7 +201,9 @@ def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
                 entries.pop()
         last = None
     if not entries and not problems:
-        problems.append(Problem(display, 1, 1, "no BibTeX entries found; expected entries such as @article{key, ...}"))
+        problems.append(
+            Problem(display, 1, 1, "no BibTeX entries found; expected entries such as @article{key, ...}")
+        )
     return entries, problems
 
 
@@ -328,7 +328,9 @@ def _entry(
     return _source_entry(block, key, raw, title, year, line)
 
 
-def _source_entry(block: Entry, key: str, raw: dict[str, str], title: str, year: int | None, line: int) -> SourceEntry:
+def _source_entry(
+    block: Entry, key: str, raw: dict[str, str], title: str, year: int | None, line: int
+) -> SourceEntry:
     links = {name: _verbatim(raw[name]) for name in _LINK_FIELDS if name in raw}
     venue = to_text(raw.get("journal") or raw.get("journaltitle") or raw.get("booktitle") or "") or None
     arxiv = _arxiv(raw, links)

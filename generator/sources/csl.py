@@ -76,7 +76,9 @@ def _items(text: str, display: str) -> tuple[list[tuple[int, int, Any]], list[Pr
             _decoder.decode(text)
         except json.JSONDecodeError as exc:
             return [], [_syntax(exc, display)]
-        return [], [Problem(display, 1, 1, "expected a JSON array of CSL items, as Zotero's CSL JSON export writes")]
+        return [], [
+            Problem(display, 1, 1, "expected a JSON array of CSL items, as Zotero's CSL JSON export writes")
+        ]
     out: list[tuple[int, int, Any]] = []
     line, line_start, pos = 1, 0, 0  # line number of text[pos], and where that line starts
     i = _skip(text, i + 1)
@@ -137,7 +139,9 @@ def _entry(
     item: Any, line: int, col: int, ids: dict[str, int], display: str, problems: list[Problem]
 ) -> SourceEntry | None:
     if not isinstance(item, dict):
-        problems.append(Problem(display, line, col, f"expected a CSL item (a JSON object), found {type(item).__name__}"))
+        problems.append(
+            Problem(display, line, col, f"expected a CSL item (a JSON object), found {type(item).__name__}")
+        )
         return None
     before = len(problems)
     item_id = _text(item.get("id"))
@@ -146,7 +150,12 @@ def _entry(
         first = ids.setdefault(item_id, line)
         if first != line:
             problems.append(
-                Problem(display, line, col, f"{label}duplicate id, first used on line {first} and again on line {line}")
+                Problem(
+                    display,
+                    line,
+                    col,
+                    f"{label}duplicate id, first used on line {first} and again on line {line}",
+                )
             )
     title = _text(item.get("title"))
     if not title:
@@ -175,7 +184,7 @@ def _entry(
         arxiv = normalize.arxiv(candidate) if candidate else None
         if arxiv:
             break
-    bib_fields = []
+    bib_fields: list[tuple[str, str]] = []
     for csl_name, bib_name in BIB_FIELDS:
         value = _text(item.get(csl_name))
         # Zotero writes a preprint's "arXiv:2211.12588" as its number; a journal's issue comes first.
@@ -191,7 +200,9 @@ def _entry(
         entry_type = "mastersthesis"
     # BibTeX names the publisher of a thesis and a report after what it is.
     publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
-    bib_fields = [(publisher_field.get(entry_type, name) if name == "publisher" else name, v) for name, v in bib_fields]
+    bib_fields = [
+        (publisher_field.get(entry_type, name) if name == "publisher" else name, v) for name, v in bib_fields
+    ]
     return SourceEntry(
         line=line,
         col=col,

@@ -95,7 +95,7 @@ def sniff(text: str) -> str | None:
         return "csl"
     for line in head[:4096].splitlines():
         stripped = line.strip()
-        if stripped.startswith("@") and "{" in stripped or stripped.startswith("@") and "(" in stripped:
+        if (stripped.startswith("@") and "{" in stripped) or (stripped.startswith("@") and "(" in stripped):
             return "bib"
         if stripped.startswith("TY  -"):
             return "ris"

@@ -78,7 +78,21 @@ _TEXT_ARG = frozenset(
 )
 #: Font declarations (`{\\em word}`): dropped.
 _DECLARATIONS = frozenset(
-    {"em", "it", "bf", "sc", "rm", "sf", "tt", "sl", "normalfont", "itshape", "bfseries", "scshape", "upshape"}
+    {
+        "em",
+        "it",
+        "bf",
+        "sc",
+        "rm",
+        "sf",
+        "tt",
+        "sl",
+        "normalfont",
+        "itshape",
+        "bfseries",
+        "scshape",
+        "upshape",
+    }
 )
 #: Commands whose one argument is not printed (Zotero writes `\\{\\vphantom{\\}}` for a literal brace).
 _HIDDEN_ARG = frozenset({"vphantom", "hphantom", "phantom"})

@@ -87,7 +87,9 @@ def read_ris(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]
         if entry is not None:
             entries.append(entry)
     if not entries and not problems:
-        problems.append(Problem(display, 1, 1, "no RIS records found; expected records starting with 'TY  - '"))
+        problems.append(
+            Problem(display, 1, 1, "no RIS records found; expected records starting with 'TY  - '")
+        )
     return entries, problems
 
 
@@ -121,7 +123,9 @@ def _records(text: str, display: str) -> tuple[list[_Record], list[Problem]]:
         elif record is None:
             if tag != "ER" and not stray:
                 problems.append(
-                    Problem(display, number, 1, f"{tag}: tag outside a record; expected 'TY  - ' to start one")
+                    Problem(
+                        display, number, 1, f"{tag}: tag outside a record; expected 'TY  - ' to start one"
+                    )
                 )
                 stray = True
         elif tag == "ER":

@@ -26,13 +26,21 @@ def test_zotero_preprint_with_arxiv_doi_and_local_files() -> None:
     e = by_key(read("zotero.bib")[0])["chen_program_2023"]
     assert e.line == 22
     assert e.title == (
-        "Program of Thoughts Prompting: Disentangling Computation from Reasoning for Numerical Reasoning Tasks"
+        "Program of Thoughts Prompting: Disentangling Computation from Reasoning for Numerical Reasoning "
+        "Tasks"
     )
     assert e.authors == ("Wenhu Chen", "Xueguang Ma", "Xinyi Wang", "William W. Cohen")
     assert (e.year, e.type, e.venue) == (2023, "misc", None)
-    assert (e.doi, e.arxiv, e.url) == ("10.48550/arXiv.2211.12588", "2211.12588", "http://arxiv.org/abs/2211.12588")
+    assert (e.doi, e.arxiv, e.url) == (
+        "10.48550/arXiv.2211.12588",
+        "2211.12588",
+        "http://arxiv.org/abs/2211.12588",
+    )
     assert e.pdf is None  # Zotero's 'file' holds paths into its storage folder, not links
-    assert e.tags == ("Computer Science - Artificial Intelligence", "Computer Science - Computation and Language")
+    assert e.tags == (
+        "Computer Science - Artificial Intelligence",
+        "Computer Science - Computation and Language",
+    )
     assert e.abstract.endswith("by around 12% across all the evaluated datasets.")
     assert dict(e.bib_fields) == {"publisher": "arXiv", "month": "oct", "note": "arXiv:2211.12588 [cs]"}
 
@@ -56,14 +64,19 @@ def test_zotero_journal_article_and_escaped_math() -> None:
             "pages": "497",
             "month": "jul",
             "issn": "2521-327X",
-            "note": "Publisher: Verein zur Förderung des Open Access Publizierens in den Quantenwissenschaften",
+            "note": "Publisher: Verein zur Förderung des Open Access Publizierens in den "
+            "Quantenwissenschaften",
         },
     }
     sorting = entries["ajtai_o_1983"]
     assert sorting.title == r"An $O(n \log n)$ sorting network"  # Zotero writes \$ and {\textbackslash}
     assert sorting.authors == ("M. Ajtai", "J. Komlós", "E. Szemerédi")
     assert dict(sorting.bib_fields)["series"] == "STOC '83"
-    assert entries["lecun_deep_2015"].bib_fields[:3] == (("volume", "521"), ("number", "7553"), ("pages", "436–444"))
+    assert entries["lecun_deep_2015"].bib_fields[:3] == (
+        ("volume", "521"),
+        ("number", "7553"),
+        ("pages", "436–444"),
+    )
     assert entries["vaswani_attention_2017"].authors[6] == "Łukasz Kaiser"
     assert entries["openai_gpt-4_2024"].authors == ("OpenAI",)  # {OpenAI}: one corporate author
 
@@ -83,7 +96,9 @@ def test_better_bibtex_double_braces_and_biblatex_date() -> None:
 def test_mendeley_escapes_accents_and_arxiv_id() -> None:
     entries = by_key(read("mendeley.bib")[0])
     godel = entries["Godel1931"]
-    assert godel.title == "Über formal unentscheidbare Sätze der Principia Mathematica und verwandter Systeme I"
+    assert (
+        godel.title == "Über formal unentscheidbare Sätze der Principia Mathematica und verwandter Systeme I"
+    )
     assert godel.authors == ("Kurt Gödel",)
     assert godel.venue == "Monatshefte für Mathematik und Physik"
     assert (godel.pdf, godel.doi) == (None, "10.1007/BF01700692")
@@ -95,7 +110,10 @@ def test_mendeley_escapes_accents_and_arxiv_id() -> None:
     ntm = entries["Graves2014"]
     assert (ntm.url, ntm.arxiv) == ("http://arxiv.org/abs/1410.5401", "1410.5401")  # first of two links
     assert ntm.tags == ("Neural networks", "Memory-augmented networks")
-    assert entries["Duchi2008"].title == r"Efficient projections onto the $\ell_1$-ball for learning in high dimensions"
+    assert (
+        entries["Duchi2008"].title
+        == r"Efficient projections onto the $\ell_1$-ball for learning in high dimensions"
+    )
 
 
 def test_jabref_strings_months_eprint_and_linked_pdf() -> None:
@@ -117,17 +135,23 @@ def test_every_error_in_one_run_at_the_entry_line() -> None:
     entries, problems = read("broken.bib")
     assert [e.cite_key for e in entries] == ["vaswani_attention_2017", "lecun_deep_2015"]
     assert messages(problems) == [
-        "broken.bib:10:1: gidney_stim_2021: doi: field set twice in one entry, on line 12 and again on line 16; "
+        "broken.bib:10:1: gidney_stim_2021: doi: field set twice in one entry, on line 12 and again on "
+        "line 16; "
         "keep one",
-        "broken.bib:19:1: brown_language_2020: booktitle: unknown @string macro 'neurips' on line 21; define it "
+        "broken.bib:19:1: brown_language_2020: booktitle: unknown @string macro 'neurips' on line 21; "
+        "define it "
         "with @string{neurips = {...}} or put the value in braces",
-        "broken.bib:31:1: lecun_deep_2015: duplicate citation key, first used on line 25 and again on line 31; "
+        "broken.bib:31:1: lecun_deep_2015: duplicate citation key, first used on line 25 and again on "
+        "line 31; "
         "citation keys must be unique",
         "broken.bib:37:1: untitled_2019: title: missing; every entry needs a title",
-        "broken.bib:42:1: someday: year: 'forthcoming' on line 44 is not a year; expected four digits such as 2017",
-        "broken.bib:47:1: unclosed_2018: unbalanced braces or quotes: it is still open when line 52 starts a new "
+        "broken.bib:42:1: someday: year: 'forthcoming' on line 44 is not a year; expected four digits "
+        "such as 2017",
+        "broken.bib:47:1: unclosed_2018: unbalanced braces or quotes: it is still open when line 52 "
+        "starts a new "
         "entry; expected each '{' closed by a '}' and each field ended by ',' before the entry's closing '}'",
-        "broken.bib:53:1: closed_too_early_2016: unbalanced braces: ', journal = {Nature}, year = {2016}, }' on "
+        "broken.bib:53:1: closed_too_early_2016: unbalanced braces: ', journal = {Nature}, year = "
+        "{2016}, }' on "
         "line 54 follows the end of the entry; a '}' too many closed it before its last fields",
     ]
 
@@ -135,10 +159,22 @@ def test_every_error_in_one_run_at_the_entry_line() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("@article{a,\n  title = {Open\n", 1, "a: unbalanced braces or quotes: the file ends while it is still open"),
+        (
+            "@article{a,\n  title = {Open\n",
+            1,
+            "a: unbalanced braces or quotes: the file ends while it is still open",
+        ),
         ('@article{a,\n  title = "Open,\n  year = 2020\n}\n', 1, "a: unbalanced braces or quotes"),
-        ("@article{a, title = {T}, journal = jmlr # { 2020}}\n", 1, "a: journal: unknown @string macro 'jmlr'"),
-        ("@article{A, title = {T}}\n@book{a, title = {U}}\n", 2, "a: duplicate citation key, first used on line 1"),
+        (
+            "@article{a, title = {T}, journal = jmlr # { 2020}}\n",
+            1,
+            "a: journal: unknown @string macro 'jmlr'",
+        ),
+        (
+            "@article{A, title = {T}}\n@book{a, title = {U}}\n",
+            2,
+            "a: duplicate citation key, first used on line 1",
+        ),
         ("@article{a, Title = {T}, title = {U}}\n", 1, "a: title: field set twice in one entry"),
         ("@article{a, title = {}}\n", 1, "a: title: missing"),
         ("@article{a, title = {T}, date = {c. 1850}}\n", 1, "a: date: 'c. 1850' on line 1 is not a year"),
@@ -154,13 +190,14 @@ def test_error_classes(text: str, line: int, message: str) -> None:
 
 def test_values_strings_concatenation_months_and_names() -> None:
     text = (
-        "@String{ jmlr = \"Journal of Machine Learning Research\" }\n"
+        '@String{ jmlr = "Journal of Machine Learning Research" }\n'
         "@STRING(pre = {Proc. })\n"
         "@Article{k,\n"
-        "  Author = {van der Waals, J. D. and {Google Brain and Friends} and King, Jr., Martin Luther and others},\n"
-        "  TITLE = \"A {\\\"U}ber {BERT}--style $x_i^{2}$ model\",\n"
+        "  Author = {van der Waals, J. D. and {Google Brain and Friends} and King, Jr., Martin Luther "
+        "and others},\n"
+        '  TITLE = "A {\\"U}ber {BERT}--style $x_i^{2}$ model",\n'
         "  journal = JMLR,\n"
-        "  booktitle = pre # \"Workshop\",\n"
+        '  booktitle = pre # "Workshop",\n'
         "  year = 2019,\n"
         "  month = 5,\n"
         "  keywords = {a; b, a},\n"

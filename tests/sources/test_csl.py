@@ -17,7 +17,10 @@ def test_zotero_export() -> None:
     assert [e.line for e in entries] == [2, 43, 92, 133, 194, 240, 270]  # each item's '{'
     assert {e.col for e in entries} == {2}  # after Zotero's tab
     items = by_key(entries)
-    pot = items["Program of Thoughts Prompting: Disentangling Computation from Reasoning for Numerical Reasoning Tasks"]
+    pot = items[
+        "Program of Thoughts Prompting: Disentangling Computation from Reasoning for Numerical Reasoning "
+        "Tasks"
+    ]
     assert pot.values() == {
         "title": pot.title,
         "abstract": pot.abstract,
@@ -31,7 +34,12 @@ def test_zotero_export() -> None:
     }
     assert pot.cite_key is None  # Zotero's id is the item's URI, not a key
     stim = items["Stim: a fast stabilizer circuit simulator"]
-    assert (stim.venue, stim.type, stim.year, stim.doi) == ("Quantum", "article", 2021, "10.22331/q-2021-07-06-497")
+    assert (stim.venue, stim.type, stim.year, stim.doi) == (
+        "Quantum",
+        "article",
+        2021,
+        "10.22331/q-2021-07-06-497",
+    )
     luxburg = items["A tutorial on spectral clustering"]
     assert luxburg.authors == ("Ulrike von Luxburg",)  # non-dropping-particle
     assert dict(luxburg.bib_fields)["pages"] == "395–416"
@@ -80,7 +88,10 @@ def test_keywords_names_and_types() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[\n\t{\n\t\t"title": "A",\n\t\t"type": "book"\n\t}\n\t{"title": "B"}\n]', "x.json:6:2: JSON syntax error"),
+        (
+            '[\n\t{\n\t\t"title": "A",\n\t\t"type": "book"\n\t}\n\t{"title": "B"}\n]',
+            "x.json:6:2: JSON syntax error",
+        ),
         ('[\n  {"title": "A",}\n]', "x.json:2:17: JSON syntax error: Expecting property name"),
         ('[{"title": "A"}', "x.json:1:16: JSON syntax error"),
         ('[{"title": "A"}] x', "x.json:1:18: JSON syntax error: Extra data"),
@@ -90,7 +101,7 @@ def test_keywords_names_and_types() -> None:
     ],
 )
 def test_broken_json(text: str, message: str) -> None:
-    entries, problems = read_csl(text, "x.json")
+    _, problems = read_csl(text, "x.json")
     assert len(problems) == 1
     assert str(problems[0]).startswith(message)
 
@@ -112,6 +123,7 @@ def test_every_item_problem_in_one_run() -> None:
     assert messages(problems) == [
         "x.json:7:2: b: title: missing; every item needs a title",
         "x.json:11:2: a: duplicate id, first used on line 2 and again on line 11",
-        "x.json:16:2: c: issued: {\"date-parts\": [[\"n.d.\"]]} has no year; expected {\"date-parts\": [[2017, 6, 12]]}",
+        'x.json:16:2: c: issued: {"date-parts": [["n.d."]]} has no year; expected {"date-parts": [[2017, '
+        "6, 12]]}",
         "x.json:28:2: expected a CSL item (a JSON object), found str",
     ]
