@@ -148,7 +148,7 @@ def time_reader(path: Path, runs: int) -> tuple[float, int]:
     count = 0
     for _ in range(runs):
         latex.to_text.cache_clear()
-        bib._person_cache.clear()
+        bib._person.cache_clear()
         start = time.perf_counter()
         text, problems = files.read_library(path, path.name)
         assert text is not None and not problems, problems

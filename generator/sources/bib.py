@@ -10,12 +10,17 @@ LaTeX is turned into text by `latex.to_text`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 
 import bibtexparser
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -424,15 +429,11 @@ def _authors(value: str) -> tuple[str, ...]:
     return tuple(_person(name) for name in names if name.strip() != "others")
 
 
-_person_cache: dict[str, str] = {}
-
-
+@functools.lru_cache(maxsize=65536)  # the same people come back across a library
 def _person(name: str) -> str:
     """'Last, First', 'von Last, Jr, First' or 'First von Last' as 'First von Last Jr'."""
-    found = _person_cache.get(name)
-    if found is None:
+    try:
         parts = parse_single_name_into_parts(name, strict=False)
-        words = [*parts.first, *parts.von, *parts.last, *parts.jr]
-        found = to_text(" ".join(words))
-        _person_cache[name] = found
-    return found
+    except InvalidNameError:
+        return to_text(name)
+    return to_text(" ".join([*parts.first, *parts.von, *parts.last, *parts.jr]))

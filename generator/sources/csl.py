@@ -184,8 +184,12 @@ def _entry(
         arxiv = normalize.arxiv(candidate) if candidate else None
         if arxiv:
             break
+    entry_type = ENTRY_TYPES.get(_text(item.get("type")), "misc")
+    if entry_type == "phdthesis" and "master" in _text(item.get("genre")).lower():
+        entry_type = "mastersthesis"
     bib_fields: list[tuple[str, str]] = []
-    for csl_name, bib_name in BIB_FIELDS:
+    for csl_name, name in BIB_FIELDS:
+        bib_name = normalize.publisher_field(entry_type) if name == "publisher" else name
         value = _text(item.get(csl_name))
         # Zotero writes a preprint's "arXiv:2211.12588" as its number; a journal's issue comes first.
         taken = any(name == bib_name for name, _ in bib_fields)
@@ -194,15 +198,6 @@ def _entry(
     editors = _names(item.get("editor"))
     if editors:
         bib_fields.append(("editor", " and ".join(editors)))
-    kind = _text(item.get("type"))
-    entry_type = ENTRY_TYPES.get(kind, "misc")
-    if entry_type == "phdthesis" and "master" in _text(item.get("genre")).lower():
-        entry_type = "mastersthesis"
-    # BibTeX names the publisher of a thesis and a report after what it is.
-    publisher_field = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}
-    bib_fields = [
-        (publisher_field.get(entry_type, name) if name == "publisher" else name, v) for name, v in bib_fields
-    ]
     return SourceEntry(
         line=line,
         col=col,
@@ -217,11 +212,8 @@ def _entry(
         arxiv=arxiv,
         url=url,
         tags=normalize.keywords([_text(item.get("keyword"))]),
-        bib_fields=tuple(sorted(bib_fields, key=lambda kv: _ORDER.index(kv[0]))),
+        bib_fields=tuple(bib_fields),
     )
-
-
-_ORDER = [bib for _, bib in BIB_FIELDS] + ["school", "institution", "editor"]
 
 
 def _archive_id(item: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -88,14 +89,17 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
     return text.removeprefix("\ufeff"), []
 
 
+_BIB_START = re.compile(r"@\w+\s*[{(]")
+
+
 def sniff(text: str) -> str | None:
-    """Guess the format of a library from its first non-blank characters."""
-    head = text.lstrip("\ufeff \t\r\n")
+    """Guess the format of a library from its first non-blank lines."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
     if head.startswith(("[", "{")):
         return "csl"
-    for line in head[:4096].splitlines():
+    for line in head.splitlines():
         stripped = line.strip()
-        if (stripped.startswith("@") and "{" in stripped) or (stripped.startswith("@") and "(" in stripped):
+        if _BIB_START.match(stripped):
             return "bib"
         if stripped.startswith("TY  -"):
             return "ris"

@@ -115,6 +115,8 @@ def to_text(value: str) -> str:
         text, _ = _group(value, 0, top=True)
     except _Unsupported:
         text = _pylatexenc(value)
+    except RecursionError:  # braces nested hundreds deep: no reference manager writes that
+        text = value.replace("{", "").replace("}", "")
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())  # also a no-break space ('~')

@@ -80,3 +80,10 @@ def month(value: str) -> str:
         if len(text) >= 3 and name.startswith(text):
             return abbr
     return value.strip()
+
+
+def publisher_field(entry_type: str) -> str:
+    """The BibTeX field that names the publisher: a thesis has a school, a report an institution."""
+    return {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}.get(
+        entry_type, "publisher"
+    )

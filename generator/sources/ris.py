@@ -216,9 +216,7 @@ def _entry(record: _Record, ids: dict[str, int], display: str, problems: list[Pr
 def _bib_fields(record: _Record, entry_type: str) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     start, end = record.first("SP"), record.first("EP")
-    publisher = {"phdthesis": "school", "mastersthesis": "school", "techreport": "institution"}.get(
-        entry_type, "publisher"
-    )
+    publisher = normalize.publisher_field(entry_type)
     standard = "isbn" if entry_type in ("book", "incollection") else "issn"
     for name, value in (
         ("volume", record.first("VL")),
