@@ -1,0 +1,54 @@
+"""The fixtures hold papers of the shipped list, so that merge tests can match them; the benchmark runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from benchmarks import read_library
+from generator.sources.bib import read_bib
+from generator.text import title_key
+
+from .helpers import read
+
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "papers"
+SHIPPED = (
+    "stim-a-fast-stabilizer-circuit-simulator",
+    "program-of-thoughts-prompting-disentangling-computation-from-reasoning",
+)
+
+
+def shipped_title(slug: str) -> str:
+    head = (CONTENT / f"{slug}.md").read_text(encoding="utf-8").split("---", 2)[1]
+    return str(yaml.safe_load(head)["title"])
+
+
+@pytest.mark.parametrize("name", ["zotero.bib", "zotero.json", "zotero.ris"])
+def test_zotero_exports_hold_shipped_papers(name: str) -> None:
+    keys = {title_key(e.title) for e in read(name)[0]}
+    for slug in SHIPPED:
+        assert title_key(shipped_title(slug)) in keys
+
+
+def test_crlf_line_endings_keep_line_numbers() -> None:
+    text = "% Encoding: UTF-8\n\n@article{a,\n  title = {A},\n}\n\n@article{b,\n  title = {B},\n  year = {x},\n}\n"
+    lf = read_bib(text, "x.bib")
+    crlf = read_bib(text.replace("\n", "\r\n"), "x.bib")
+    assert [e.line for e in lf[0]] == [e.line for e in crlf[0]] == [3]
+    assert (
+        [str(p) for p in lf[1]]
+        == [str(p) for p in crlf[1]]
+        == ["x.bib:7:1: b: year: 'x' on line 9 is not a year; expected four digits such as 2017"]
+    )
+
+
+def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert read_library.main(["30", "--runs", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [(row.split()[0], row.split()[2]) for row in out[1:]] == [
+        ("library.bib", "30"),
+        ("library.json", "30"),
+        ("library.ris", "30"),
+    ]
