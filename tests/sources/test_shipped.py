@@ -33,7 +33,8 @@ def test_zotero_exports_hold_shipped_papers(name: str) -> None:
 
 
 def test_crlf_line_endings_keep_line_numbers() -> None:
-    text = "% Encoding: UTF-8\n\n@article{a,\n  title = {A},\n}\n\n@article{b,\n  title = {B},\n  year = {x},\n}\n"
+    text = "% Encoding: UTF-8\n\n@article{a,\n  title = {A},\n}\n\n"
+    text += "@article{b,\n  title = {B},\n  year = {x},\n}\n"
     lf = read_bib(text, "x.bib")
     crlf = read_bib(text.replace("\n", "\r\n"), "x.bib")
     assert [e.line for e in lf[0]] == [e.line for e in crlf[0]] == [3]
