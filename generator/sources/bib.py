@@ -236,7 +236,7 @@ def _failed(block: ParsingFailedBlock, display: str) -> Problem:
     elif "Unexpected block start" in reason:
         found = f"it is still open when line {end_line + 1} starts a new entry"
     else:
-        found = reason.rstrip(". ")
+        return Problem(display, _line(block), 1, f"{what}: BibTeX syntax error: {reason.rstrip('. ')}")
     return Problem(
         display,
         _line(block),
