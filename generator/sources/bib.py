@@ -16,11 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 import bibtexparser
-from bibtexparser.middlewares.names import (
-    InvalidNameError,
-    parse_single_name_into_parts,
-    split_multiple_persons_names,
-)
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -418,15 +414,25 @@ def _pdf(links: dict[str, str]) -> str | None:
     return None
 
 
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
 
 
 def _authors(value: str) -> tuple[str, ...]:
-    if not value.strip():
-        return ()
-    # bibtexparser's splitter respects braces ({Google Brain and Friends}); without braces a regex will do.
-    names = split_multiple_persons_names(value) if "{" in value else _AND.split(value.strip())
-    return tuple(_person(name) for name in names if name.strip() != "others")
+    """Split a name list on the 'and's outside braces (`{Google Brain and Friends}` is one name)."""
+    names: list[str] = []
+    depth = 0
+    start = 0
+    for m in _AND.finditer(value):
+        token = m.group(0)
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            names.append(value[start : m.start()])
+            start = m.end()
+    names.append(value[start:])
+    return tuple(_person(name.strip()) for name in names if name.strip() and name.strip() != "others")
 
 
 @functools.lru_cache(maxsize=65536)  # the same people come back across a library

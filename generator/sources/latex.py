@@ -99,6 +99,8 @@ _HIDDEN_ARG = frozenset({"vphantom", "hphantom", "phantom"})
 #: Characters a backslash escapes, and what `\\` (a line break) and `\\,` (a thin space) print.
 _ESCAPED = {c: c for c in "%&_#${}"} | {" ": " ", ",": " ", ";": " ", "\\": " "}
 _TOKEN = re.compile(r"\\([A-Za-z]+)\s*|\\(.)|---|--|``|''|[{}$~\\]")
+#: The characters a token starts with: searching for these first is much faster than for `_TOKEN`.
+_START = re.compile(r"[\\{}$~`'-]")
 _PLAIN = re.compile(r"[\\{}$~`']|--")
 
 
@@ -127,11 +129,16 @@ def _group(s: str, i: int, top: bool = False) -> tuple[str, int]:
     out: list[str] = []
     n = len(s)
     while i < n:
-        m = _TOKEN.search(s, i)
-        if m is None:
+        start = _START.search(s, i)
+        if start is None:
             out.append(s[i:])
             i = n
             break
+        m = _TOKEN.match(s, start.start())
+        if m is None:  # a lone '-', '`' or "'"
+            out.append(s[i : start.end()])
+            i = start.end()
+            continue
         out.append(s[i : m.start()])
         tok = m.group(0)
         i = m.end()

@@ -71,15 +71,19 @@ def pages(value: str) -> str:
     return f"{m.group(1)}–{m.group(2)}" if m else value.strip()
 
 
+_MONTH_OF = (
+    {abbr: abbr for abbr in _MONTHS}
+    | dict(zip(_MONTH_NAMES, _MONTHS, strict=True))
+    | {str(i): abbr for i, abbr in enumerate(_MONTHS, start=1)}
+    | {f"0{i}": abbr for i, abbr in enumerate(_MONTHS[:9], start=1)}
+    | {"sept": "sep"}
+)
+
+
 def month(value: str) -> str:
     """Return a month as BibTeX's three-letter macro name (`jan`), or the value as it is."""
-    text = value.strip().lower().rstrip(".")
-    if text.isdigit() and 1 <= int(text) <= 12:
-        return _MONTHS[int(text) - 1]
-    for abbr, name in zip(_MONTHS, _MONTH_NAMES, strict=True):
-        if len(text) >= 3 and name.startswith(text):
-            return abbr
-    return value.strip()
+    text = value.strip()
+    return _MONTH_OF.get(text.lower().rstrip("."), text)
 
 
 def publisher_field(entry_type: str) -> str:
