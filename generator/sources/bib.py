@@ -27,7 +27,7 @@ from bibtexparser.model import (
     String,
 )
 
-from ..model import Problem
+from ..model import Problem, Severity
 from . import normalize
 from .entry import SourceEntry
 from .latex import to_text
@@ -326,7 +326,12 @@ def _entry(
             )
     if len(problems) > before:
         return None
-    return _source_entry(block, key, raw, title, year, line)
+    entry = _source_entry(block, key, raw, title, year, line)
+    for message in normalize.dropped_links(
+        _verbatim(raw.get("doi", "")), entry.doi, _verbatim(raw.get("url", "")), entry.url
+    ):
+        problems.append(Problem(display, line, 1, f"{key}: {message}", Severity.WARNING))
+    return entry
 
 
 def _source_entry(

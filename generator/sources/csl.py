@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from ..model import Problem
+from ..model import Problem, Severity
 from . import normalize
 from .entry import SourceEntry
 
@@ -198,6 +198,8 @@ def _entry(
     editors = _names(item.get("editor"))
     if editors:
         bib_fields.append(("editor", " and ".join(editors)))
+    for message in normalize.dropped_links(_text(item.get("DOI")), doi, _text(item.get("URL")), url):
+        problems.append(Problem(display, line, col, f"{label}{message}", Severity.WARNING))
     return SourceEntry(
         line=line,
         col=col,

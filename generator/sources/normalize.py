@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# DOIs and links as a paper file accepts them (generator/load.py checks the same patterns).
+_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ARXIV_ID}(?:\s*\[[^\]]*\])?$", re.IGNORECASE)
 _ARXIV_URL = re.compile(
@@ -28,6 +29,16 @@ def doi(value: str) -> str | None:
     """Return the DOI in `value` (a bare DOI, `doi:` or a doi.org link), or None if it is none."""
     text = _DOI_PREFIX.sub("", value.strip())
     return text if _DOI.match(text) else None
+
+
+def dropped_links(doi_found: str, doi_kept: str | None, url_found: str, url_kept: str | None) -> list[str]:
+    """Say which DOI and link of a source were left out because a paper file cannot hold them."""
+    out = []
+    if doi_found.strip() and doi_kept is None:
+        out.append(f"doi: {doi_found.strip()!r} is not a DOI such as 10.1000/xyz123; left out")
+    if url_found.strip() and url_kept is None:
+        out.append(f"url: {url_found.strip()!r} is not an http:// or https:// link; left out")
+    return out
 
 
 def arxiv(value: str) -> str | None:

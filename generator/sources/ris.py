@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Problem
+from ..model import Problem, Severity
 from . import normalize
 from .entry import SourceEntry
 
@@ -185,7 +185,8 @@ def _entry(record: _Record, ids: dict[str, int], display: str, problems: list[Pr
     entry_type = ENTRY_TYPES.get(ris_type, "misc")
     if entry_type == "phdthesis" and "master" in record.first("M3").lower():
         entry_type = "mastersthesis"
-    doi = normalize.doi(record.first("DO", "M3"))
+    # Some exporters put the DOI in M3, which Zotero uses for the kind of thesis or report.
+    doi = normalize.doi(record.first("DO")) or normalize.doi(record.first("M3"))
     urls = [u for u in (normalize.url(v) for v in record.all("UR")) if u]
     pdfs = [u for u in (normalize.url(v) for v in record.all("L1")) if u]
     arxiv = None
@@ -193,6 +194,10 @@ def _entry(record: _Record, ids: dict[str, int], display: str, problems: list[Pr
         arxiv = normalize.arxiv(candidate)
         if arxiv:
             break
+    for message in normalize.dropped_links(
+        record.first("DO"), doi, record.first("UR"), urls[0] if urls else None
+    ):
+        problems.append(Problem(display, record.line, 1, f"{label}{message}", Severity.WARNING))
     venue_tags = ("T2", "C3", "JF", "JO", "JA") + (("BT",) if ris_type != "BOOK" else ())
     return SourceEntry(
         line=record.line,

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from benchmarks import read_library
+from generator.sources import files
 from generator.sources.bib import read_bib
 from generator.text import title_key
 
@@ -52,4 +53,24 @@ def test_benchmark_script_runs(capsys: pytest.CaptureFixture[str]) -> None:
         ("library.bib", "30"),
         ("library.json", "30"),
         ("library.ris", "30"),
+    ]
+
+
+SICI = "10.1002/(SICI)1097-4636<1::AID>3.0.CO;2-A"  # a real DOI form with '<' and '>'
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("bib", f"@article{{k, title = {{T}}, doi = {{{SICI}}}, url = {{www.x.org}}}}\n"),
+        ("csl", f'[{{"id": "k", "title": "T", "DOI": "{SICI}", "URL": "www.x.org"}}]'),
+        ("ris", f"TY  - JOUR\nID  - k\nTI  - T\nDO  - {SICI}\nUR  - www.x.org\nER  - \n"),
+    ],
+)
+def test_links_a_paper_file_cannot_hold_are_left_out_with_a_warning(fmt: str, text: str) -> None:
+    (entry,), problems = files.reader(fmt)(text, "x")
+    assert (entry.title, entry.doi, entry.url) == ("T", None, None)
+    assert [(p.is_error, p.message) for p in problems] == [
+        (False, f"k: doi: {SICI!r} is not a DOI such as 10.1000/xyz123; left out"),
+        (False, "k: url: 'www.x.org' is not an http:// or https:// link; left out"),
     ]
