@@ -1,4 +1,4 @@
-"""The fixtures hold papers of the shipped list, so that merge tests can match them; the benchmark runs."""
+"""All readers: fixtures hold shipped papers, CRLF, links a paper file refuses; the benchmark script runs."""
 
 from __future__ import annotations
 
