@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
-import stat
 from pathlib import Path
 
 from ..model import Problem
+from . import files
 from .entry import Reader
-
-#: A file larger than this is refused: 64 MB is about 100,000 entries with abstracts.
-MAX_SOURCE_BYTES = 64 * 1024 * 1024
 
 #: Format -> (module, function) of its reader, and the words used for it in messages.
 READERS: dict[str, tuple[str, str]] = {
@@ -39,27 +35,9 @@ EXTENSIONS = {
     ".ris": "ris",
 }
 
-_BOMS = {
-    b"\xff\xfe\x00\x00": "UTF-32",
-    b"\x00\x00\xfe\xff": "UTF-32",
-    b"\xff\xfe": "UTF-16",
-    b"\xfe\xff": "UTF-16",
-}
-_BIB_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
-_RIS_TAG = re.compile(r"^TY  - ", re.MULTILINE)
-
-
 def sniff(text: str) -> str:
     """Guess the format from the content: JSON, BibTeX entries, RIS records, else a dump."""
-    head = text.lstrip("\ufeff \t\r\n")
-    if head.startswith(("[", "{")):
-        return "csl"
-    window = head[:8192]
-    if _RIS_TAG.search(window):
-        return "ris"
-    if _BIB_ENTRY.search(window):
-        return "bib"
-    return "dump"
+    return files.sniff(text) or "dump"
 
 
 def format_of(name: str, text: str) -> str:
@@ -81,42 +59,5 @@ def reader(fmt: str) -> Reader:
 
 
 def read_source(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read a file to import: a regular file, at most MAX_SOURCE_BYTES, in UTF-8 (a BOM is dropped)."""
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return None, [Problem(display, 1, 1, "not a regular file")]
-        if st.st_size > MAX_SOURCE_BYTES:
-            return None, [
-                Problem(display, 1, 1, f"file is {st.st_size} bytes, over the limit of {MAX_SOURCE_BYTES}")
-            ]
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(display, 1, 1, "file is missing")]
-    except OSError as exc:
-        return None, [Problem(display, 1, 1, f"cannot read file: {exc.strerror}")]
-    for bom, name in _BOMS.items():
-        if data.startswith(bom):
-            return None, [
-                Problem(
-                    display,
-                    1,
-                    1,
-                    f"file is not UTF-8: it starts with a {name} byte order mark; save it as UTF-8",
-                )
-            ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-        return None, [
-            Problem(
-                display,
-                line,
-                col,
-                f"file is not UTF-8: byte {data[exc.start]:#04x} cannot be decoded; save the file as UTF-8",
-            )
-        ]
-    return text.removeprefix("\ufeff"), []
+    """Read a file to import: a regular file, at most 64 MB, in UTF-8 (a BOM is dropped)."""
+    return files.read_library(path, display)

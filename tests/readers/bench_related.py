@@ -21,9 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.text import tokenize
 from generator.model import Origin, Paper
 from generator.related import find_related
+from generator.text import tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Share of the words of a topical paper drawn from its own shipped abstract.

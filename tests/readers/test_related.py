@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import related
-from generator.text import tokenize
 from generator.load import load_content
 from generator.model import Paper
 from generator.related import find_related, weigh
+from generator.text import tokenize
 
 from .conftest import Built
 from .helpers import paper

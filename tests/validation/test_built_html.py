@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from generator.build import compute, render_nav
+
 from generator.load import load_content
 from generator.model import Link, Origin, Page, Paper
 from generator.progress import Progress
