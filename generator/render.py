@@ -18,7 +18,7 @@ from urllib.parse import quote_plus
 import jinja2
 
 from . import bibtex, charts, feeds, sanitize, text, yamldump
-from .model import Assignment, Paper, Taxonomy, Topic
+from .model import SINGLE_LINKS, Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 RECENT = 10
@@ -140,6 +140,25 @@ def paper_url(slug: str) -> str:
     return f"papers/{slug}/"
 
 
+def paper_links(paper: Paper) -> list[dict[str, str]]:
+    """The card's links: the paper's own, with the arXiv PDF beside the arXiv abstract."""
+    out = []
+    for link in paper.links:
+        out.append(
+            {"kind": link.kind, "label": LINK_LABELS[link.kind], "url": link_href(link.kind, link.url)}
+        )
+        arxiv_pdf = f"https://arxiv.org/pdf/{link.url}"
+        if link.kind == "arxiv" and paper.link("pdf") != arxiv_pdf:
+            out.append({"kind": "arxiv-pdf", "label": "arXiv PDF", "url": arxiv_pdf})
+    return out
+
+
+def byline(paper: Paper) -> str:
+    """Every author, the year and the venue on one line: page text, so that search finds authors."""
+    parts = [", ".join(paper.authors), str(paper.year) if paper.year else "", paper.venue or ""]
+    return " · ".join(" ".join(p.split()) for p in parts if p.strip())
+
+
 def lookup_links(paper: Paper) -> list[dict[str, str]]:
     """Search links for a paper that carries no link to itself."""
     q = quote_plus(paper.title)
@@ -178,6 +197,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = text.md_inline
     env.filters["html"] = text.html_text
     env.filters["summary"] = text.first_sentence
+    env.filters["credit"] = text.credit
     env.filters["front_matter"] = _front_matter
     # Validation already refuses notes that could run script; this is the second line.
     env.filters["safe_markdown"] = sanitize.sanitize_markdown
@@ -194,16 +214,13 @@ def render_template(name: str, **context: Any) -> str:
 def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
     """The front matter of a paper page, read by overrides/paper.html."""
     topics = site.topics_of(paper)
-    links = [
-        {"kind": link.kind, "label": LINK_LABELS[link.kind], "url": link_href(link.kind, link.url)}
-        for link in paper.links
-    ]
-    self_link = any(link.kind in ("url", "pdf", "doi", "arxiv") for link in paper.links)
+    self_link = any(link.kind in SINGLE_LINKS for link in paper.links)
+    summary = text.first_sentence(paper.abstract, 300) if paper.abstract else byline(paper)
     meta: dict[str, Any] = {
         # Material prints these unescaped: the title in <title>, the h1, tag listings and the
         # search index (as HTML), the description inside an attribute.
         "title": text.html_title(paper.title),
-        "description": text.html_text(text.first_sentence(paper.abstract, 300)),
+        "description": text.html_text(summary),
         "template": "paper.html",
         "tags": [t.title for t in topics] + list(paper.tags),
         "source": paper.origin.path,
@@ -212,10 +229,11 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
             "added": paper.added.isoformat(),
             "year": paper.year,
             "authors": list(paper.authors),
+            "venue": paper.venue,
             "status": paper.status,
             "topics": [{"id": t.id, "title": t.title} for t in topics],
             "tags": list(paper.tags),
-            "links": links,
+            "links": paper_links(paper),
             "lookup": [] if self_link else lookup_links(paper),
         },
     }
@@ -232,6 +250,7 @@ def render_paper(site: Site, paper: Paper) -> str:
         "paper.md.j2",
         meta=paper_meta(site, paper),
         paper=paper,
+        byline=byline(paper),
         related=related,
         shared=shared,
         bibtex=entry,
@@ -385,6 +404,8 @@ def render_papers_json(site: Site) -> str:
                 "abstract": paper.abstract,
                 "authors": list(paper.authors),
                 "year": paper.year,
+                "venue": paper.venue,
+                "type": paper.type,
                 "added": paper.added.isoformat(),
                 "status": paper.status,
                 "topics": [{"id": t.id, "title": t.title} for t in site.topics_of(paper)],
