@@ -17,7 +17,7 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from . import bibtex, charts, feeds, sanitize, text, yamldump
+from . import bibtex, charts, citations, feeds, sanitize, text, yamldump
 from .model import SINGLE_LINKS, Assignment, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +30,7 @@ NEIGHBOURS = 8
 #: console error on every page).
 FEED_ALL = "feed.xml"
 BIBLIOGRAPHY = "papers.bib"
+CSL_JSON = "papers.csl.json"
 CHARTS = "assets/charts"
 
 LINK_LABELS = {
@@ -74,15 +75,10 @@ class Site:
         return {p.slug: self.citation(p) for p in self.papers}
 
     def citation(self, paper: Paper) -> str:
-        """The BibTeX entry of one paper (the build cache may render a single page)."""
+        """One paper's BibTeX entry, "" if it cannot be cited (the build cache may render one page)."""
         entries = self._citations
         if paper.slug not in entries:
-            entries[paper.slug] = bibtex.render_entry(
-                paper,
-                self.cite_keys[paper.slug],
-                page_url=self.url(paper_url(paper.slug)),
-                list_name=self.site_name,
-            )
+            entries[paper.slug] = bibtex.render_entry(paper, self.cite_keys[paper.slug])
         return entries[paper.slug]
 
     @cached_property
@@ -256,6 +252,9 @@ def render_paper(site: Site, paper: Paper) -> str:
         bibtex=entry,
         fence=code_fence(entry),
         bibliography=BIBLIOGRAPHY,
+        csl=CSL_JSON,
+        missing=bibtex.missing(paper),
+        lookup=lookup_links(paper),
     )
 
 
@@ -384,6 +383,8 @@ def render_home(site: Site) -> str:
         topics=topics_by_size(site),
         feed=FEED_ALL,
         bibliography=BIBLIOGRAPHY,
+        csl=CSL_JSON,
+        cited=sum(1 for entry in site.citations.values() if entry),
         charts=CHARTS,
         tag_count=len({tag for p in site.papers for tag in p.tags}),
     )
@@ -466,6 +467,7 @@ def render_list_files(site: Site) -> dict[str, str]:
         files[name] = body
     files.update(render_feeds(site))
     files[BIBLIOGRAPHY] = render_bibliography(site)
+    files[CSL_JSON] = citations.render_csl_json(site.papers, site.cite_keys)
     files.update(render_charts(site))
     return files
 
