@@ -173,6 +173,26 @@ def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) ->
     return status
 
 
+def cmd_init(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from . import init  # only this command needs it
+
+    source: Path | None = args.source.resolve() if args.source else None
+    quiet = ["-q"] if args.quiet else []
+
+    def run_import(root: Path) -> int:
+        return main(["--root", str(root), *quiet, "import", str(source)])
+
+    try:
+        init.init_list(
+            args.dir, title=args.title, url=args.url, repo=args.repo, after=run_import if source else None
+        )
+    except init.InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: a new reading list; build it with: cd {args.dir} && make site")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (default: .)")
@@ -237,6 +257,14 @@ def make_parser() -> argparse.ArgumentParser:
         "then covers only those pages)",
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("init", help="start a new reading list in a new or empty folder")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--title", required=True, help="the list's name (mkdocs.yml site_name)")
+    p.add_argument("--url", help="where the site will be published (site_url)")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="its GitHub repository (edit buttons, links)")
+    p.add_argument("--from", dest="source", type=Path, metavar="FILE", help="import FILE into it")
+    p.set_defaults(func=cmd_init)
     return parser
 
 
