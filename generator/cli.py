@@ -144,7 +144,41 @@ def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> i
     return 0
 
 
+def cmd_topics_suggest(args: argparse.Namespace, project: Project) -> int:
+    from . import suggest  # only this command needs it
+
+    target = project.content / "topics.yml"
+    if args.write and target.exists() and not args.force:
+        print(f"error: {target}: exists; --force replaces it with the draft", file=sys.stderr)
+        return 1
+    papers, problems = suggest.load_papers(project.content, project.display(project.content))
+    if _print_problems(problems, strict=False):
+        return 1
+    if not papers:
+        print("error: no papers to suggest topics for; import some first", file=sys.stderr)
+        return 1
+    draft = suggest.suggest(papers)
+    text = suggest.render(draft, len(papers))
+    if args.write:
+        write_file(target, text)
+        print(f"wrote {target}", file=sys.stderr)
+    else:
+        print(text, end="")
+    print(
+        f"{len(draft.taxonomy.topics)} topics for {len(papers)} papers; {draft.added_rules} rule(s) added so "
+        f"every paper has a topic; {len(draft.uncovered)} paper(s) in none"
+        + (": " + ", ".join(draft.uncovered) if draft.uncovered else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    if args.action == "suggest":
+        return cmd_topics_suggest(args, project)
+    if args.write or args.force:
+        print("error: --write and --force go with 'topics suggest'", file=sys.stderr)
+        return 2
     content, problems = check(project, Progress(quiet=True))
     if content is None:
         return _print_problems(problems, strict=False) or 1
@@ -244,8 +278,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--added", type=dt.date.fromisoformat, help="date added, YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("topics", help="list topics and their sizes, or explain one paper")
+    p = sub.add_parser("topics", help="list topics and their sizes, explain one paper, or suggest topics")
+    p.add_argument(
+        "action", nargs="?", choices=["suggest"], help="suggest: draft a topics.yml from the papers"
+    )
     p.add_argument("--explain", metavar="SLUG", help="show why a paper landed in its topics")
+    p.add_argument("--write", action="store_true", help="suggest: write content/topics.yml (not print it)")
+    p.add_argument("--force", action="store_true", help="suggest: replace an existing content/topics.yml")
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("serve", help="preview the site with live reload of content/")
