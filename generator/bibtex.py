@@ -1,17 +1,41 @@
 """BibTeX for the whole list and for each paper: pure functions from records to text.
 
-Keys are stable and unique: ``surname + year + first title word`` (``vaswani2017attention``)
-when the first author and the year are known, the paper's slug otherwise.  Papers
-that would get the same key keep it in slug order, the later ones with ``-2``,
-``-3``… appended.
+Entries cite the paper, not the list.  The entry type is the paper's `type` when
+the curator (or the importer) gave one; otherwise it is inferred:
 
-Entries are ``@misc``: the content records no venue, and ``@article`` or
-``@inproceedings`` without a journal or book title would be incomplete.  Text
-fields escape the LaTeX specials ``& % $ # _ { } ~ ^ \\`` and the ligatures
-(``--``, ``''``…), and wrap every word with a capital in braces so that
-sentence-casing styles keep "BERT" and "Transformer"; other characters stay
-UTF-8 (biber, and BibTeX with inputenc, read it).  `url`, `doi` and `eprint`
-are verbatim fields and are not escaped, only made brace-safe.
+- a `venue` that reads like a conference ("Proceedings", "Conference",
+  "Symposium", "Workshop", or a well-known acronym such as NeurIPS or ICML)
+  makes ``@inproceedings`` with ``booktitle``; any other venue makes ``@article``
+  with ``journal`` (journals rarely say so in their name, conferences nearly
+  always do);
+- no venue makes ``@misc``, with ``eprint`` and ``archivePrefix`` for an arXiv
+  preprint.  An arXiv id never decides the type on its own: a paper published
+  in a venue keeps its eprint as an extra field.
+
+The venue goes in the field its type reads (`VENUE_FIELD`: ``journal``,
+``booktitle``, ``school``, ``institution``, ``publisher`` or ``howpublished``),
+then come the year, the source's other fields (`bib_fields`: pages, volume…),
+the eprint, DOI and URL.
+
+Keys are the source's own `cite_key` when the paper has one, so a list imported
+from a ``.bib`` file cites with the same keys; else ``surname + year + first
+title word`` (``vaswani2017attention``) when the first author and the year are
+known, the paper's slug otherwise.  Keys stay unique, comparing them without
+case as BibTeX does: the papers that ask for a key in their `cite_key` get it
+first, in slug order; any later paper asking for the same key gets ``-2``,
+``-3``… appended (`validate` warns about a clash of two `cite_key` fields).
+
+A paper with no authors and no identifier (DOI, arXiv id, URL or PDF) is not
+cited at all: an entry made of a title alone points a reader nowhere, and in a
+bibliography it would look like a real reference.  Its page says what is
+missing and offers look-up links; papers.bib leaves it out.
+
+Text fields escape the LaTeX specials ``& % $ # _ { } ~ ^ \\`` and the
+ligatures (``--``, ``''``…), and titles wrap every word with a capital in braces
+so that sentence-casing styles keep "BERT" and "Transformer"; other characters
+stay UTF-8 (biber, and BibTeX with inputenc, read it).  `url`, `doi` and
+`eprint` are verbatim fields and are not escaped, only made brace-safe; page
+ranges are written with ``--``; a month written as ``jan``… stays BibTeX's macro.
 """
 
 from __future__ import annotations
@@ -42,9 +66,28 @@ _URL_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _TITLE_SKIP = frozenset({"a", "an", "the", "on", "of", "in", "for", "to", "and", "is", "are", "with", "via"})
 
-#: Field order in every entry.
-FIELDS = ("title", "author", "year", "eprint", "archiveprefix", "doi", "url", "note")
-
+#: The field that holds the venue, for each entry type.
+VENUE_FIELD = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "book": "publisher",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "techreport": "institution",
+    "unpublished": "note",
+    "misc": "howpublished",
+}
+_CONFERENCE = re.compile(
+    r"\b(proc\.|proceedings|conference|symposium|workshop|congress|colloquium)"
+    r"|\b(neurips|nips|icml|iclr|cvpr|iccv|eccv|acl|emnlp|naacl|aaai|ijcai|kdd|sigmod|vldb|stoc|focs"
+    r"|soda|icalp|popl|pldi|cav|isca|asplos|hpca|osdi|sosp|nsdi|sigcomm|chi)\b",
+    re.IGNORECASE,
+)
+_MONTHS = frozenset(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+_DASHES = re.compile(r"\s*[-\u2010-\u2015]+\s*")
+#: The kinds of link that identify the paper itself.
+IDENTIFIERS = ("doi", "arxiv", "url", "pdf")
 
 # A special, or the first character of a ligature: TeX fonts turn "--" into a dash, "``" and
 # "''" into quotes, "?`" and "!`" into ¿ and ¡; an empty group after it keeps them as written.
@@ -94,6 +137,8 @@ def surname(name: str) -> str:
 
 def base_key(paper: Paper) -> str:
     """The key a paper gets unless another paper wants the same one."""
+    if paper.cite_key:
+        return paper.cite_key
     if paper.authors and paper.year is not None:
         family = surname(paper.authors[0])
         words = (w for w in map(_ascii_word, tokenize(paper.title)) if w and w not in _TITLE_SKIP)
@@ -103,21 +148,24 @@ def base_key(paper: Paper) -> str:
 
 
 def cite_keys(papers: Sequence[Paper]) -> dict[str, str]:
-    """Give every paper a unique key, by slug."""
-    wanted: dict[str, list[str]] = {}
-    for paper in papers:
-        wanted.setdefault(base_key(paper), []).append(paper.slug)
-    taken = set(wanted)
+    """Give every paper a unique key, by slug (keys compared without case, as BibTeX does)."""
+    ordered = sorted(papers, key=lambda p: (p.cite_key is None, p.slug))  # own keys first
+    wanted = {base_key(p).casefold() for p in ordered}
+    taken: set[str] = set()
     keys: dict[str, str] = {}
-    for key in sorted(wanted):
-        first, *rest = sorted(wanted[key])
-        keys[first] = key
+    for paper in ordered:
+        key = base_key(paper)
         n = 2
-        for slug in rest:
-            while f"{key}-{n}" in taken:
+        candidate = key
+        while candidate.casefold() in taken:
+            candidate = f"{key}-{n}"
+            n += 1
+            # A suffixed key must not take the key another paper asks for.
+            while candidate.casefold() in wanted and candidate.casefold() != key.casefold():
+                candidate = f"{key}-{n}"
                 n += 1
-            keys[slug] = f"{key}-{n}"
-            taken.add(keys[slug])
+        taken.add(candidate.casefold())
+        keys[paper.slug] = candidate
     return keys
 
 
@@ -127,35 +175,68 @@ def _author_field(authors: Sequence[str]) -> str:
     return " and ".join(names)
 
 
-def fields(paper: Paper, *, page_url: str, list_name: str) -> list[tuple[str, str]]:
-    """The fields of a paper's entry, in `FIELDS` order, values ready to put in braces."""
+def entry_type(paper: Paper) -> str:
+    """The paper's `type`, or the one its venue suggests (see the module's docstring)."""
+    if paper.type:
+        return paper.type
+    if paper.venue:
+        return "inproceedings" if _CONFERENCE.search(paper.venue) else "article"
+    return "misc"
+
+
+def missing(paper: Paper) -> str | None:
+    """What keeps a paper from being cited, or None when it can be."""
+    if paper.authors or any(paper.link(kind) for kind in IDENTIFIERS):
+        return None
+    return "no authors and no DOI, arXiv id, URL or PDF"
+
+
+def _bib_value(name: str, value: str) -> str:
+    if name == "pages":
+        return "--".join(escape(part) for part in _DASHES.split(value.strip()))
+    if name in ("url", "doi", "eprint", "isbn", "issn"):
+        return _verbatim(value)
+    return escape(value)
+
+
+def fields(paper: Paper) -> list[tuple[str, str]]:
+    """The fields of a paper's entry, in order, values ready to put in braces (a bare month macro aside)."""
     arxiv, doi = paper.link("arxiv"), paper.link("doi")
     url = paper.link("url") or paper.link("pdf")
     if url is None and arxiv:
         url = f"https://arxiv.org/abs/{arxiv}"
     if url is None and doi:
         url = f"https://doi.org/{doi}"
-    out = {
-        "title": protect_title(paper.title),
-        "author": _author_field(paper.authors) if paper.authors else None,
-        "year": str(paper.year) if paper.year is not None else None,
-        "eprint": _verbatim(arxiv) if arxiv else None,
-        "archiveprefix": "arXiv" if arxiv else None,
-        "doi": _verbatim(doi) if doi else None,
-        "url": _verbatim(url or page_url) if (url or page_url) else None,
-        "note": f"Listed in {escape(list_name)}: \\url{{{_verbatim(page_url)}}}" if page_url else None,
-    }
-    return [(name, value) for name in FIELDS if (value := out[name]) is not None]
+    own = dict(paper.bib_fields)
+    out: list[tuple[str, str | None]] = [
+        ("title", protect_title(paper.title)),
+        ("author", _author_field(paper.authors) if paper.authors else None),
+    ]
+    venue_field = VENUE_FIELD.get(entry_type(paper), "howpublished")
+    if paper.venue and venue_field not in own:
+        out.append((venue_field, escape(paper.venue)))
+    out.append(("year", str(paper.year) if paper.year is not None else None))
+    out += [(name, _bib_value(name, value)) for name, value in paper.bib_fields if value.strip()]
+    out += [
+        ("eprint", _verbatim(arxiv) if arxiv and "eprint" not in own else None),
+        ("archiveprefix", "arXiv" if arxiv and "archiveprefix" not in own else None),
+        ("doi", _verbatim(doi) if doi else None),
+        ("url", _verbatim(url) if url and "url" not in own else None),
+    ]
+    return [(name, value) for name, value in out if value is not None]
 
 
-def render_entry(paper: Paper, key: str, *, page_url: str, list_name: str) -> str:
-    """One ``@misc`` entry, ending with a newline."""
-    body = "".join(
-        f"  {name} = {{{value}}},\n" for name, value in fields(paper, page_url=page_url, list_name=list_name)
-    )
-    return f"@misc{{{key},\n{body}}}\n"
+def render_entry(paper: Paper, key: str) -> str:
+    """The paper's entry, ending with a newline; "" when it cannot be cited (see `missing`)."""
+    if missing(paper):
+        return ""
+    lines = []
+    for name, value in fields(paper):
+        month = name == "month" and value.strip().lower() in _MONTHS
+        lines.append(f"  {name} = {value.strip().lower() if month else '{' + value + '}'},\n")
+    return f"@{entry_type(paper)}{{{key},\n{''.join(lines)}}}\n"
 
 
 def render_bibliography(entries: Mapping[str, str]) -> str:
-    """The entries (by key), sorted by key, separated by blank lines."""
-    return "\n".join(entries[key] for key in sorted(entries))
+    """The entries (by key), sorted by key, separated by blank lines; empty entries left out."""
+    return "\n".join(entries[key] for key in sorted(entries) if entries[key])

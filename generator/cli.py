@@ -13,6 +13,7 @@ from .classify import classify, explain
 from .model import Problem
 from .pipeline import BuildError, Project, build, check, generate
 from .progress import Progress
+from .write import write_file
 
 
 def _print_problems(problems: Sequence[Problem], strict: bool) -> int:
@@ -114,7 +115,41 @@ def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> i
     return 0
 
 
+def cmd_topics_suggest(args: argparse.Namespace, project: Project) -> int:
+    from . import suggest  # only this command needs it
+
+    target = project.content / "topics.yml"
+    if args.write and target.exists() and not args.force:
+        print(f"error: {target}: exists; --force replaces it with the draft", file=sys.stderr)
+        return 1
+    papers, problems = suggest.load_papers(project.content, project.display(project.content))
+    if _print_problems(problems, strict=False):
+        return 1
+    if not papers:
+        print("error: no papers to suggest topics for; import some first", file=sys.stderr)
+        return 1
+    draft = suggest.suggest(papers)
+    text = suggest.render(draft, len(papers))
+    if args.write:
+        write_file(target, text)
+        print(f"wrote {target}", file=sys.stderr)
+    else:
+        print(text, end="")
+    print(
+        f"{len(draft.taxonomy.topics)} topics for {len(papers)} papers; {draft.added_rules} rule(s) added so "
+        f"every paper has a topic; {len(draft.uncovered)} paper(s) in none"
+        + (": " + ", ".join(draft.uncovered) if draft.uncovered else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    if args.action == "suggest":
+        return cmd_topics_suggest(args, project)
+    if args.write or args.force:
+        print("error: --write and --force go with 'topics suggest'", file=sys.stderr)
+        return 2
     content, problems = check(project, Progress(quiet=True), project.memo())
     if content is None:
         return _print_problems(problems, strict=False) or 1
@@ -141,6 +176,26 @@ def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) ->
 
     status: int = serve(project, progress, args.dev_addr, dirty=args.dirty)
     return status
+
+
+def cmd_init(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from . import init  # only this command needs it
+
+    source: Path | None = args.source.resolve() if args.source else None
+    quiet = ["-q"] if args.quiet else []
+
+    def run_import(root: Path) -> int:
+        return main(["--root", str(root), *quiet, "import", str(source)])
+
+    try:
+        init.init_list(
+            args.dir, title=args.title, url=args.url, repo=args.repo, after=run_import if source else None
+        )
+    except init.InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: a new reading list; build it with: cd {args.dir} && make site")
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -206,8 +261,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--added", type=dt.date.fromisoformat, help="date added, YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("topics", help="list topics and their sizes, or explain one paper")
+    p = sub.add_parser("topics", help="list topics and their sizes, explain one paper, or suggest topics")
+    p.add_argument(
+        "action", nargs="?", choices=["suggest"], help="suggest: draft a topics.yml from the papers"
+    )
     p.add_argument("--explain", metavar="SLUG", help="show why a paper landed in its topics")
+    p.add_argument("--write", action="store_true", help="suggest: write content/topics.yml (not print it)")
+    p.add_argument("--force", action="store_true", help="suggest: replace an existing content/topics.yml")
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("serve", help="preview the site with live reload of content/")
@@ -219,6 +279,14 @@ def make_parser() -> argparse.ArgumentParser:
         "then covers only those pages)",
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("init", help="start a new reading list in a new or empty folder")
+    p.add_argument("dir", type=Path)
+    p.add_argument("--title", required=True, help="the list's name (mkdocs.yml site_name)")
+    p.add_argument("--url", help="where the site will be published (site_url)")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="its GitHub repository (edit buttons, links)")
+    p.add_argument("--from", dest="source", type=Path, metavar="FILE", help="import FILE into it")
+    p.set_defaults(func=cmd_init)
     return parser
 
 

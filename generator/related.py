@@ -86,7 +86,7 @@ _STOP_TEXT = """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
-def _is_word(term: str) -> bool:
+def is_content_word(term: str) -> bool:
     # Single letters and bare numbers ("2", "x") are noise, not content.
     return len(term) > 1 and not term.isdigit() and term not in STOP_WORDS
 
@@ -114,10 +114,15 @@ def count_terms(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, list[str]]:
 
 def weigh(papers: Sequence[Paper]) -> sp.csr_matrix:
     """Return the L2-normalised TF-IDF matrix (papers × kept terms) of `papers`, in the given order."""
+    return weigh_terms(papers)[0]
+
+
+def weigh_terms(papers: Sequence[Paper]) -> tuple[sp.csr_matrix, list[str]]:
+    """`weigh`, and the term of each column (topic suggestions name clusters by them)."""
     n = len(papers)
     tf, terms = count_terms(papers)
     df = np.bincount(tf.indices, minlength=len(terms))
-    content = np.fromiter(map(_is_word, terms), dtype=bool, count=len(terms))
+    content = np.fromiter(map(is_content_word, terms), dtype=bool, count=len(terms))
     keep = np.flatnonzero(content & (df <= max(PRUNE_SHARE * n, PRUNE_MIN_DF)))
     tf = tf[:, keep].tocsr()
     idf = np.log((1.0 + n) / (1.0 + df[keep])) + 1.0
@@ -125,7 +130,7 @@ def weigh(papers: Sequence[Paper]) -> sp.csr_matrix:
     norms = np.sqrt(np.bincount(np.repeat(np.arange(n), np.diff(tf.indptr)), tf.data**2, minlength=n))
     norms[norms == 0] = 1.0
     tf.data /= np.repeat(norms, np.diff(tf.indptr))
-    return tf
+    return tf, [terms[i] for i in keep.tolist()]
 
 
 def affordable_df(df: np.ndarray, budget: int) -> int:

@@ -18,9 +18,9 @@ from urllib.parse import quote_plus
 
 import jinja2
 
-from . import bibtex, charts, feeds, sanitize, text
+from . import bibtex, charts, citations, feeds, sanitize, text
 from .layout import paper_path, paper_url, topic_path
-from .model import Assignment, Page, Paper, Taxonomy, Topic
+from .model import SINGLE_LINKS, Assignment, Page, Paper, Taxonomy, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 RECENT = 10
@@ -32,6 +32,7 @@ NEIGHBOURS = 8
 #: console error on every page).
 FEED_ALL = "feed.xml"
 BIBLIOGRAPHY = "papers.bib"
+CSL_JSON = "papers.csl.json"
 CHARTS = "assets/charts"
 
 LINK_LABELS = {
@@ -70,14 +71,14 @@ class Site:
         """Each paper's citation key, by slug (unique across the list)."""
         return bibtex.cite_keys(self.papers)
 
+    @cached_property
+    def citations(self) -> dict[str, str]:
+        """Each paper's BibTeX entry ("" if it cannot be cited), by slug."""
+        return {p.slug: self.citation(p) for p in self.papers}
+
     def citation(self, paper: Paper) -> str:
-        """The BibTeX entry of one paper."""
-        return bibtex.render_entry(
-            paper,
-            self.cite_keys[paper.slug],
-            page_url=self.url(paper_url(paper.slug)),
-            list_name=self.site_name,
-        )
+        """One paper's BibTeX entry, "" if it cannot be cited."""
+        return bibtex.render_entry(paper, self.cite_keys[paper.slug])
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:
@@ -127,6 +128,25 @@ class Site:
 def sort_papers(papers: Sequence[Paper]) -> list[Paper]:
     """Newest first; ties by title, then slug."""
     return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
+
+
+def paper_links(paper: Paper) -> list[dict[str, str]]:
+    """The card's links: the paper's own, with the arXiv PDF beside the arXiv abstract."""
+    out = []
+    for link in paper.links:
+        out.append(
+            {"kind": link.kind, "label": LINK_LABELS[link.kind], "url": link_href(link.kind, link.url)}
+        )
+        arxiv_pdf = f"https://arxiv.org/pdf/{link.url}"
+        if link.kind == "arxiv" and paper.link("pdf") != arxiv_pdf:
+            out.append({"kind": "arxiv-pdf", "label": "arXiv PDF", "url": arxiv_pdf})
+    return out
+
+
+def byline(paper: Paper) -> str:
+    """Every author, the year and the venue on one line: page text, so that search finds authors."""
+    parts = [", ".join(paper.authors), str(paper.year) if paper.year else "", paper.venue or ""]
+    return " · ".join(" ".join(p.split()) for p in parts if p.strip())
 
 
 def lookup_links(paper: Paper) -> list[dict[str, str]]:
@@ -182,6 +202,7 @@ def _environment() -> jinja2.Environment:
     env.filters["md"] = text.md_inline
     env.filters["html"] = text.html_text
     env.filters["summary"] = text.first_sentence
+    env.filters["credit"] = text.credit
     env.filters["front_matter"] = front_matter
     # Validation already refuses notes that could run script; this is the second line.
     env.filters["safe_markdown"] = sanitize.sanitize_markdown
@@ -198,16 +219,13 @@ def render_template(name: str, **context: Any) -> str:
 def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
     """The front matter of a paper page, read by overrides/paper.html."""
     topics = site.topics_of(paper)
-    links = [
-        {"kind": link.kind, "label": LINK_LABELS[link.kind], "url": link_href(link.kind, link.url)}
-        for link in paper.links
-    ]
-    self_link = any(link.kind in ("url", "pdf", "doi", "arxiv") for link in paper.links)
+    self_link = any(link.kind in SINGLE_LINKS for link in paper.links)
+    summary = text.first_sentence(paper.abstract, 300) if paper.abstract else byline(paper)
     meta: dict[str, Any] = {
         # Material prints these unescaped: the title in <title>, the h1, tag listings and the
         # search index (as HTML), the description inside an attribute.
         "title": text.html_title(paper.title),
-        "description": text.html_text(text.first_sentence(paper.abstract, 300)),
+        "description": text.html_text(summary),
         "template": "paper.html",
         "tags": [t.title for t in topics] + list(paper.tags),
         "source": paper.origin.path,
@@ -216,10 +234,11 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
             "added": paper.added.isoformat(),
             "year": paper.year,
             "authors": list(paper.authors),
+            "venue": paper.venue,
             "status": paper.status,
             "topics": [{"id": t.id, "title": t.title} for t in topics],
             "tags": list(paper.tags),
-            "links": links,
+            "links": paper_links(paper),
             "lookup": [] if self_link else lookup_links(paper),
         },
     }
@@ -236,11 +255,15 @@ def render_paper(site: Site, paper: Paper) -> str:
         "paper.md.j2",
         meta=paper_meta(site, paper),
         paper=paper,
+        byline=byline(paper),
         related=related,
         shared=shared,
         bibtex=entry,
         fence=code_fence(entry),
         bibliography=BIBLIOGRAPHY,
+        csl=CSL_JSON,
+        missing=bibtex.missing(paper),
+        lookup=lookup_links(paper),
     )
 
 
@@ -267,7 +290,7 @@ def code_fence(code: str) -> str:
 
 
 def render_bibliography(site: Site) -> str:
-    return bibtex.render_bibliography({site.cite_keys[p.slug]: site.citation(p) for p in site.papers})
+    return bibtex.render_bibliography({site.cite_keys[slug]: e for slug, e in site.citations.items()})
 
 
 def feed_path(topic_id: str | None = None) -> str:
@@ -385,6 +408,8 @@ def render_home(site: Site) -> str:
         topics=topics_by_size(site),
         feed=FEED_ALL,
         bibliography=BIBLIOGRAPHY,
+        csl=CSL_JSON,
+        cited=sum(1 for entry in site.citations.values() if entry),
         charts=CHARTS,
         tag_count=len({tag for p in site.papers for tag in p.tags}),
     )
@@ -405,6 +430,8 @@ def render_papers_json(site: Site) -> str:
                 "abstract": paper.abstract,
                 "authors": list(paper.authors),
                 "year": paper.year,
+                "venue": paper.venue,
+                "type": paper.type,
                 "added": paper.added.isoformat(),
                 "status": paper.status,
                 "topics": [{"id": t.id, "title": t.title} for t in site.topics_of(paper)],
@@ -451,7 +478,7 @@ def _pick(group: Callable[[], dict[str, str]], path: str) -> str:
 
 def list_paths(site: Site) -> list[str]:
     """The paths of the files `render_list_files` makes, without making them."""
-    paths = ["index.md", "papers/index.md", "topics/index.md", "tags.md", FEED_ALL, BIBLIOGRAPHY]
+    paths = ["index.md", "papers/index.md", "topics/index.md", "tags.md", FEED_ALL, BIBLIOGRAPHY, CSL_JSON]
     paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
@@ -477,5 +504,6 @@ def render_list_files(site: Site) -> dict[str, str]:
         files[page.name] = render_page(page)
     files.update(render_feeds(site))
     files[BIBLIOGRAPHY] = render_bibliography(site)
+    files[CSL_JSON] = citations.render_csl_json(site.papers, site.cite_keys)
     files.update(render_charts(site))
     return files

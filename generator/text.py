@@ -6,6 +6,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from markupsafe import escape
 
@@ -54,6 +55,17 @@ def html_title(text: str) -> str:
     are escaped; quotes are left alone, as Material's search index leaves them.
     """
     return html.escape(" ".join(text.split()), quote=False)
+
+
+def short_authors(authors: Sequence[str], shown: int = 2) -> str:
+    """The first `shown` authors joined by commas, then "et al." if there are more."""
+    names = ", ".join(" ".join(a.split()) for a in authors[:shown])
+    return f"{names} et al." if len(authors) > shown else names
+
+
+def credit(authors: Sequence[str], year: int | None) -> str:
+    """ "A, B et al., 2017": the short authors and the year, whichever are known."""
+    return ", ".join(part for part in (short_authors(authors), str(year) if year else "") if part)
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]][.!?])\s+(?=[A-Z])")

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from . import sanitize
+from .bibtex import cite_keys
 from .layout import paper_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
@@ -275,6 +276,32 @@ def find_broken_links(content: Content) -> list[Problem]:
     return problems
 
 
+def find_key_clashes(papers: Sequence[Paper]) -> list[Problem]:
+    """Warn about a `cite_key` another paper has too (BibTeX keys ignore case): it gets a suffix."""
+    keys = cite_keys(papers)
+    owner = {
+        p.cite_key.casefold(): p for p in sorted(papers, key=lambda p: p.slug, reverse=True) if p.cite_key
+    }
+    out = []
+    for paper in papers:
+        if paper.cite_key is None or keys[paper.slug] == paper.cite_key:
+            continue
+        pos = paper.origin.at("cite_key")
+        first = owner[paper.cite_key.casefold()]
+        out.append(
+            Problem(
+                paper.origin.path,
+                pos.line,
+                pos.col,
+                f"cite_key: {paper.cite_key!r} is also the key of {_where(first, 'cite_key')}; "
+                f"this paper is cited as {keys[paper.slug]!r} (give one of them another key)",
+                Severity.WARNING,
+            )
+        )
+    return out
+
+
 def check_collection(content: Content) -> list[Problem]:
     """Report problems that involve more than one paper or page."""
-    return sorted(find_duplicates(content.papers) + find_broken_links(content))
+    papers = content.papers
+    return sorted(find_duplicates(papers) + find_key_clashes(papers) + find_broken_links(content))

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from generator.load import Content, load_content
-from generator.render import link_href
+from generator.render import link_href, paper_links
 
 from .html import Element, parse_page
 
@@ -70,7 +70,7 @@ def test_every_paper_has_a_page_with_its_metadata_card(
             assert [a.text() for a in lookup] == ["arXiv", "Semantic Scholar", "Hugging Face"]
             assert all(a.attrs["href"].startswith("https://") for a in lookup)
         shown = [a.attrs["href"] for dd in card.find_all("dd", "rl-card__links") for a in dd.find_all("a")]
-        assert shown == [link_href(link.kind, link.url) for link in paper.links], paper.slug
+        assert shown == [link["url"] for link in paper_links(paper)], paper.slug  # + the arXiv PDF
         assert card.find("time").attrs["datetime"] == paper.added.isoformat()
 
 
