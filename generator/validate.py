@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from . import dedupe
 from .classify import classify
 from .load import Content
 from .model import Paper, Problem, Severity
@@ -101,6 +102,46 @@ def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> lis
     return problems
 
 
+def ids(keys: Iterable[Key]) -> frozenset[tuple[str, str]]:
+    """The DOIs and arXiv ids among a paper's keys, as (kind, id)."""
+    return frozenset((kind, key) for _field, kind, key in keys if kind != "title")
+
+
+def distinct(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Whether two papers' ids show they are different papers: both have some, none shared."""
+    return bool(a) and bool(b) and not a & b
+
+
+def find_near_duplicates(papers: Sequence[Paper]) -> list[Problem]:
+    """Warn about papers that are probably one already listed under a slightly different title.
+
+    Exact clashes are `find_duplicates`' errors and are not repeated here; two papers
+    with different DOIs or arXiv ids are different papers however alike they look.
+    The warning is placed at the later paper and names the earlier one's file and line.
+    """
+    keys = [paper_keys(p) for p in papers]
+    paper_ids = [ids(k) for k in keys]
+    exact = [{(kind, key) for _f, kind, key in k} for k in keys]
+    problems = []
+    for i, j, why in dedupe.near_titles([p.title for p in papers]):
+        if exact[i] & exact[j] or distinct(paper_ids[i], paper_ids[j]):
+            continue
+        other, paper = papers[i], papers[j]
+        pos = paper.origin.at("title")
+        problems.append(
+            Problem(
+                paper.origin.path,
+                pos.line,
+                pos.col,
+                f"title: probably the same paper as {_where(other, 'title')} ({why}: {other.title!r}); "
+                "keep one file and merge the notes into it, or give both papers their DOI or arXiv id "
+                "if they differ",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
 def find_orphans(content: Content) -> list[Problem]:
     """Warn about papers that land in no topic."""
     candidates = [p for p in content.papers if not p.topics]  # a topic set by hand always applies
@@ -127,4 +168,5 @@ def find_orphans(content: Content) -> list[Problem]:
 
 def check_collection(content: Content) -> list[Problem]:
     """Report problems that involve more than one paper, and papers that fit no topic."""
-    return sorted(find_duplicates(content.papers) + find_orphans(content))
+    papers = content.papers
+    return sorted(find_duplicates(papers) + find_near_duplicates(papers) + find_orphans(content))
