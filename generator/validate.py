@@ -108,8 +108,9 @@ def ids(keys: Iterable[Key]) -> frozenset[tuple[str, str]]:
 
 
 def distinct(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
-    """Whether two papers' ids show they are different papers: both have some, none shared."""
-    return bool(a) and bool(b) and not a & b
+    """Whether two papers' ids show they are different papers: ids of one kind (two DOIs, two
+    arXiv ids), none shared."""
+    return not a & b and bool({kind for kind, _ in a} & {kind for kind, _ in b})
 
 
 def find_near_duplicates(papers: Sequence[Paper]) -> list[Problem]:
