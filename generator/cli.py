@@ -244,7 +244,7 @@ def make_parser() -> argparse.ArgumentParser:
         "review",
         help="report what content/ changes against a git ref: papers, duplicates, topics, related papers",
     )
-    p.add_argument("--base", required=True, metavar="REF", help="the commit to compare with, such as origin/main")
+    p.add_argument("--base", required=True, metavar="REF", help="the commit to compare with (origin/main)")
     p.add_argument("--preview-url", default="", metavar="URL", help="link each paper to its page under URL")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.set_defaults(func=cmd_review)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import pairwise
 
 #: Words dropped from the start of a title ("The Serial Scaling Hypothesis").
 ARTICLES = frozenset({"a", "an", "the"})
@@ -119,7 +120,7 @@ def norm_match(na: str, nb: str) -> str | None:
 
 def _bigrams(norm: str) -> frozenset[int]:
     """The letter pairs of `norm`, hashed: a collision only lets a pair through to the full check."""
-    return frozenset(map(hash, zip(norm, norm[1:], strict=False)))
+    return frozenset(map(hash, pairwise(norm)))
 
 
 class _Titles:

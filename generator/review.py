@@ -141,7 +141,9 @@ def changed_fields(old: Paper, new: Paper) -> list[str]:
     """The fields whose value differs between two versions of one paper, in a fixed order."""
     a, b = _fields(old), _fields(new)
     out = [name for name in a.keys() | b.keys() if a.get(name) != b.get(name)]
-    order = {name: i for i, name in enumerate((*FIELDS, "url", "pdf", "doi", "arxiv", "code", "data", "project"))}
+    order = {
+        name: i for i, name in enumerate((*FIELDS, "url", "pdf", "doi", "arxiv", "code", "data", "project"))
+    }
     return sorted(out, key=lambda name: order.get(name, len(order)))
 
 
@@ -156,7 +158,11 @@ def _topics(side: Side, paper: Paper, matcher: Matcher) -> list[dict[str, Any]]:
     out = []
     for topic_id in assignment.topics:
         topic = side.content.taxonomy.get(topic_id)
-        lines = ["set by hand"] if topic_id in assignment.manual else [w for _, w in sorted(why.get(topic_id, []))]
+        lines = (
+            ["set by hand"]
+            if topic_id in assignment.manual
+            else [w for _, w in sorted(why.get(topic_id, []))]
+        )
         out.append(
             {
                 "id": topic_id,
@@ -198,13 +204,14 @@ def find_duplicates(added: Sequence[Paper], listed: Sequence[Paper]) -> dict[str
     """
     found: dict[tuple[int, int], tuple[int, str]] = {}
     listed_ids = [_ids(p) for p in listed]
+    by_id: dict[tuple[str, str], list[int]] = {}
+    for j, ids in enumerate(listed_ids):
+        for id_ in ids:
+            by_id.setdefault(id_, []).append(j)
     for i, paper in enumerate(added):
-        ids = _ids(paper)
-        for j, other in enumerate(listed):
-            shared = sorted(ids & listed_ids[j])
-            if shared:
-                kind, key = shared[0]
-                found[(i, j)] = (0, f"the same {kind} {key}")
+        for kind, key in sorted(_ids(paper)):
+            for j in by_id.get((kind, key), ()):
+                found.setdefault((i, j), (0, f"the same {kind} {key}"))
     for i, j, why in dedupe.match_titles([p.title for p in added], [p.title for p in listed]):
         if not validate.distinct(_ids(added[i]), listed_ids[j]):
             found.setdefault((i, j), (1, why))
@@ -217,19 +224,29 @@ def find_duplicates(added: Sequence[Paper], listed: Sequence[Paper]) -> dict[str
             if not validate.distinct(_ids(added[i]), listed_ids[j]):
                 found.setdefault((int(i), int(j)), (2, f"title and abstract {cosines[i, j]:.2f} alike"))
     out: dict[str, list[dict[str, Any]]] = {}
-    for (i, j), (rank, why) in sorted(found.items(), key=lambda kv: (kv[0][0], kv[1][0], listed[kv[0][1]].slug)):
+    for (i, j), (_rank, why) in sorted(
+        found.items(), key=lambda kv: (kv[0][0], kv[1][0], listed[kv[0][1]].slug)
+    ):
         other = listed[j]
         matches = out.setdefault(added[i].slug, [])
         if len(matches) < MATCHES:
             line = other.origin.at("title").line
-            matches.append({"slug": other.slug, "path": other.origin.path, "line": line, "title": other.title, "why": why})
+            matches.append(
+                {
+                    "slug": other.slug,
+                    "path": other.origin.path,
+                    "line": line,
+                    "title": other.title,
+                    "why": why,
+                }
+            )
     return out
 
 
 def _pairs(base: dict[str, Paper], head: dict[str, Paper]) -> dict[str, str]:
     """Head slug -> base slug for each paper whose file was renamed, matched by DOI or arXiv id."""
     gone = [base[s] for s in sorted(base.keys() - head.keys())]
-    by_id = {}
+    by_id: dict[tuple[str, str], str] = {}
     for paper in gone:
         for key in sorted(_ids(paper)):
             by_id.setdefault(key, paper.slug)
@@ -282,7 +299,9 @@ def compare(base: Side, head: Side, problems: Sequence[Problem], *, preview_url:
     added = [new[s] for s in sorted(new.keys() - old.keys()) if s not in renamed]
     removed = [old[s] for s in sorted(old.keys() - new.keys()) if s not in renamed.values()]
     kept = sorted((new.keys() & old.keys()) | renamed.keys())
-    retitled, edited, notes = [], [], []
+    retitled: list[dict[str, Any]] = []
+    edited: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     for slug in kept:
         paper, was = new[slug], old[renamed.get(slug, slug)]
         fields = (["file"] if slug in renamed else []) + changed_fields(was, paper)
@@ -291,12 +310,24 @@ def compare(base: Side, head: Side, problems: Sequence[Problem], *, preview_url:
             continue
         entry = _entry(head, paper, matcher, preview_url)
         entry |= {"old_path": was.origin.path, "old_title": was.title, "fields": fields}
-        entry["topics_before"] = topics_before if topics_before != [t["id"] for t in entry["topics"]] else None
+        entry["topics_before"] = (
+            topics_before if topics_before != [t["id"] for t in entry["topics"]] else None
+        )
         (retitled if "title" in fields else edited).append(entry)
         if "notes" in fields:
             change = "added" if not was.notes.strip() else "removed" if not paper.notes.strip() else "changed"
-            excerpt = _excerpt(was.notes, paper.notes) if change != "removed" else text.shorten(was.notes, EXCERPT)
-            notes.append({"slug": slug, "path": paper.origin.path, "title": paper.title, "change": change, "excerpt": excerpt})
+            excerpt = (
+                _excerpt(was.notes, paper.notes) if change != "removed" else text.shorten(was.notes, EXCERPT)
+            )
+            notes.append(
+                {
+                    "slug": slug,
+                    "path": paper.origin.path,
+                    "title": paper.title,
+                    "change": change,
+                    "excerpt": excerpt,
+                }
+            )
     listed = [old[s] for s in sorted(old.keys() & new.keys())]
     duplicates = find_duplicates(added, listed)
     related = []
@@ -317,7 +348,12 @@ def compare(base: Side, head: Side, problems: Sequence[Problem], *, preview_url:
             _entry(head, p, matcher, preview_url) | {"duplicates": duplicates.get(p.slug, [])} for p in added
         ],
         "removed": [
-            {"slug": p.slug, "path": p.origin.path, "title": p.title, "topics": list(base.assignments[p.slug].topics)}
+            {
+                "slug": p.slug,
+                "path": p.origin.path,
+                "title": p.title,
+                "topics": list(base.assignments[p.slug].topics),
+            }
             for p in removed
         ],
         "retitled": retitled,
@@ -361,6 +397,8 @@ def render_markdown(report: Report, limit: int = MAX_ITEMS) -> str:
     """The report as Markdown, for a pull-request comment or a terminal."""
     problems = report["problems"]
     errors = sum(1 for p in problems if p["severity"] == "error")
-    return _environment().get_template("review.md.j2").render(
-        r=report, limit=limit, errors=errors, warnings=len(problems) - errors
+    return (
+        _environment()
+        .get_template("review.md.j2")
+        .render(r=report, limit=limit, errors=errors, warnings=len(problems) - errors)
     )
