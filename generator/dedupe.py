@@ -118,24 +118,32 @@ def norm_match(na: str, nb: str) -> str | None:
     return f"titles {distance} letter{'s' if distance > 1 else ''} apart"
 
 
-def _bigrams(norm: str) -> frozenset[int]:
-    """The letter pairs of `norm`, hashed: a collision only lets a pair through to the full check."""
-    return frozenset(map(hash, pairwise(norm)))
+#: Bits of a title's signature: each letter pair of the title sets one.
+SIGNATURE_BITS = 256
+
+
+def _signature(norm: str) -> int:
+    """The letter pairs of `norm` as bits of one int (a Bloom filter of them)."""
+    return sum(1 << bit for bit in {hash(pair) % SIGNATURE_BITS for pair in pairwise(norm)})
 
 
 class _Titles:
-    """Normalised titles and their letter pairs, to rule most pairs out without a distance."""
+    """Normalised titles and their signatures, to rule most pairs out without a distance."""
 
     def __init__(self, titles: Sequence[str]) -> None:
         self.norms = [title_norm(t) for t in titles]
-        self.grams = [_bigrams(n) for n in self.norms]
+        self.signatures = [_signature(n) for n in self.norms]
 
     def match(self, i: int, other: _Titles, j: int) -> str | None:
         na, nb = self.norms[i], other.norms[j]
         if na != nb:
             cap = allowed_edits(na, nb)
-            # An edit changes at most two letter pairs of each title.
-            if abs(len(na) - len(nb)) > cap or len(self.grams[i] - other.grams[j]) > 2 * cap:
+            if abs(len(na) - len(nb)) > cap:
+                return None
+            # An edit removes at most two letter pairs of a title, so at most 2 × cap pairs of
+            # one title are missing from the other; a bit set in one signature only, stands for
+            # at least one such pair.  Hash collisions only let more pairs through.
+            if (self.signatures[i] & ~other.signatures[j]).bit_count() > 2 * cap:
                 return None
         return norm_match(na, nb)
 

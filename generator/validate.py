@@ -120,12 +120,11 @@ def find_near_duplicates(papers: Sequence[Paper]) -> list[Problem]:
     with different DOIs or arXiv ids are different papers however alike they look.
     The warning is placed at the later paper and names the earlier one's file and line.
     """
-    keys = [paper_keys(p) for p in papers]
-    paper_ids = [ids(k) for k in keys]
-    exact = [{(kind, key) for _f, kind, key in k} for k in keys]
     problems = []
     for i, j, why in dedupe.near_titles([p.title for p in papers]):
-        if exact[i] & exact[j] or distinct(paper_ids[i], paper_ids[j]):
+        # Keys of the few papers found only: working them out for every paper costs more than the search.
+        a, b = paper_keys(papers[i]), paper_keys(papers[j])
+        if {k[1:] for k in a} & {k[1:] for k in b} or distinct(ids(a), ids(b)):
             continue
         other, paper = papers[i], papers[j]
         pos = paper.origin.at("title")
