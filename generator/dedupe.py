@@ -1,17 +1,24 @@
-"""Probable duplicates by title: the same paper listed again under a slightly different title.
+"""Probable duplicates: the same paper listed again under a slightly different title.
 
-`validate` uses it across the whole list and `review` for the papers a pull
-request adds.  Exact clashes (the same DOI, arXiv id or title up to case and
-punctuation) are `validate.find_duplicates`' business; this module finds the
-near ones, and stays linear-ish on big lists: it never compares all pairs.
+The rules, as pure functions: the same id (`shared_ids`), titles equal or a
+few letters apart once normalised (`match_titles`, and `near_titles` across a
+whole list, linear-ish: it never compares all pairs), and alike titles and
+abstracts (`alike_texts`).  `validate` warns about near titles across content/
+(exact clashes are `validate.find_duplicates`' errors); `review` applies all
+three to the papers a pull request adds.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from itertools import pairwise
+from typing import TypeVar
+
+from .model import Paper
+
+K = TypeVar("K", bound=Hashable)
 
 #: Words dropped from the start of a title ("The Serial Scaling Hypothesis").
 ARTICLES = frozenset({"a", "an", "the"})
@@ -193,3 +200,30 @@ def near_titles(titles: Sequence[str]) -> list[tuple[int, int, str]]:
         if why is not None:
             out.append((i, j, why))
     return out
+
+
+def shared_ids(new: Sequence[frozenset[K]], old: Sequence[frozenset[K]]) -> list[tuple[int, int, K]]:
+    """Pairs `(i, j, id)` of an entry of `new` and one of `old` that share an id (the smallest)."""
+    by_id: dict[K, list[int]] = {}
+    for j, ids in enumerate(old):
+        for id_ in ids:
+            by_id.setdefault(id_, []).append(j)
+    found: dict[tuple[int, int], K] = {}
+    for i, ids in enumerate(new):
+        for id_ in sorted(ids, key=repr):
+            for j in by_id.get(id_, ()):
+                found.setdefault((i, j), id_)
+    return [(i, j, id_) for (i, j), id_ in sorted(found.items())]
+
+
+def alike_texts(new: Sequence[Paper], old: Sequence[Paper], threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs `(i, j, cosine)` of a paper of `new` and one of `old` whose title-and-abstract
+    vectors (`related.weigh`, weighed over both lists) have a cosine of at least `threshold`."""
+    if not new or not old:
+        return []
+    from .related import weigh  # numpy and scipy: only when a review runs
+
+    matrix = weigh([*old, *new])
+    cosines = (matrix[len(old) :] @ matrix[: len(old)].T).toarray().round(6)
+    rows, cols = (cosines >= threshold).nonzero()
+    return [(int(i), int(j), float(cosines[i, j])) for i, j in zip(rows, cols, strict=True)]

@@ -27,7 +27,7 @@ from .model import Assignment, Paper, Problem
 from .render import paper_url
 
 TEMPLATES = Path(__file__).parent / "templates"
-#: Cosine of the title-and-abstract vectors (`related.weigh`) above which two papers are probably one.
+#: Cosine of the title-and-abstract vectors (`related.weigh`) from which two papers are probably one.
 ABSTRACT_SIMILARITY = 0.8
 #: Closest already-listed papers shown for each added paper.
 MATCHES = 3
@@ -203,26 +203,15 @@ def find_duplicates(added: Sequence[Paper], listed: Sequence[Paper]) -> dict[str
     Two papers with different ids of one kind are never matched by title or abstract.
     """
     found: dict[tuple[int, int], tuple[int, str]] = {}
-    listed_ids = [_ids(p) for p in listed]
-    by_id: dict[tuple[str, str], list[int]] = {}
-    for j, ids in enumerate(listed_ids):
-        for id_ in ids:
-            by_id.setdefault(id_, []).append(j)
-    for i, paper in enumerate(added):
-        for kind, key in sorted(_ids(paper)):
-            for j in by_id.get((kind, key), ()):
-                found.setdefault((i, j), (0, f"the same {kind} {key}"))
+    added_ids, listed_ids = [_ids(p) for p in added], [_ids(p) for p in listed]
+    for i, j, (kind, key) in dedupe.shared_ids(added_ids, listed_ids):
+        found.setdefault((i, j), (0, f"the same {kind} {key}"))
     for i, j, why in dedupe.match_titles([p.title for p in added], [p.title for p in listed]):
-        if not validate.distinct(_ids(added[i]), listed_ids[j]):
+        if not validate.distinct(added_ids[i], listed_ids[j]):
             found.setdefault((i, j), (1, why))
-    if added and listed:
-        from .related import weigh
-
-        matrix = weigh([*listed, *added])
-        cosines = (matrix[len(listed) :] @ matrix[: len(listed)].T).toarray()
-        for i, j in zip(*(cosines >= ABSTRACT_SIMILARITY).nonzero(), strict=True):
-            if not validate.distinct(_ids(added[i]), listed_ids[j]):
-                found.setdefault((int(i), int(j)), (2, f"title and abstract {cosines[i, j]:.2f} alike"))
+    for i, j, cosine in dedupe.alike_texts(added, listed, ABSTRACT_SIMILARITY):
+        if not validate.distinct(added_ids[i], listed_ids[j]):
+            found.setdefault((i, j), (2, f"title and abstract {cosine:.2f} alike"))
     out: dict[str, list[dict[str, Any]]] = {}
     for (i, j), (_rank, why) in sorted(
         found.items(), key=lambda kv: (kv[0][0], kv[1][0], listed[kv[0][1]].slug)
@@ -343,6 +332,7 @@ def compare(base: Side, head: Side, problems: Sequence[Problem], *, preview_url:
                     "lost": [s for s in was_rel if s not in now_rel],
                 }
             )
+    broken = {p.path for p in problems if p.is_error}
     report: Report = {
         "added": [
             _entry(head, p, matcher, preview_url) | {"duplicates": duplicates.get(p.slug, [])} for p in added
@@ -353,6 +343,8 @@ def compare(base: Side, head: Side, problems: Sequence[Problem], *, preview_url:
                 "path": p.origin.path,
                 "title": p.title,
                 "topics": list(base.assignments[p.slug].topics),
+                # A file that is still there but has errors is missing from the records, not removed.
+                "unreadable": p.origin.path in broken,
             }
             for p in removed
         ],

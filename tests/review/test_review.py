@@ -305,6 +305,7 @@ def test_a_deleted_paper_leaves_its_topic_and_its_neighbours(repo: Path) -> None
             "path": "content/papers/chain-of-thought-prompting.md",
             "title": "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
             "topics": ["reasoning"],
+            "unreadable": False,
         }
     ]
     [move] = data["topics"]
@@ -363,6 +364,23 @@ def test_problems_of_the_working_tree_are_listed_with_their_place(repo: Path) ->
     [problem] = data["problems"]
     assert (problem["path"], problem["line"], problem["severity"]) == ("content/papers/stim.md", 3, "error")
     assert "- `content/papers/stim.md:3:8`: added: " in sections(markdown)["Validation"]
+
+
+def test_a_paper_broken_in_place_is_not_reported_as_removed_silently(repo: Path) -> None:
+    path = repo / PAPERS / "serial-scaling.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("added: 2024-12-24", "added: [1"), encoding="utf-8"
+    )
+    markdown, data = both(repo)
+    assert_agrees(markdown, data)
+    [removed] = data["removed"]
+    assert (removed["slug"], removed["unreadable"]) == ("serial-scaling", True)
+    assert (
+        "; the file is still there but cannot be read, see Validation" in sections(markdown)["Removed papers"]
+    )
+    assert [p["path"] for p in data["problems"] if p["severity"] == "error"] == [
+        "content/papers/serial-scaling.md"
+    ]
 
 
 def test_the_report_is_deterministic_across_processes(repo: Path) -> None:
