@@ -113,20 +113,26 @@ def distinct(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bo
     return not a & b and bool({kind for kind, _ in a} & {kind for kind, _ in b})
 
 
-def find_near_duplicates(papers: Sequence[Paper]) -> list[Problem]:
+def find_near_duplicates(papers: Sequence[Paper], known: Sequence[Paper] | None = None) -> list[Problem]:
     """Warn about papers that are probably one already listed under a slightly different title.
 
-    Exact clashes are `find_duplicates`' errors and are not repeated here; two papers
-    with different DOIs or arXiv ids are different papers however alike they look.
-    The warning is placed at the later paper and names the earlier one's file and line.
+    Across `papers`, or, with `known`, between each of `papers` and the known ones (as
+    `new` checks the paper it adds).  Exact clashes are `find_duplicates`' errors and are
+    not repeated here; two papers with different DOIs or arXiv ids are different papers
+    however alike they look.  The warning is placed at the later (or new) paper and names
+    the other one's file and line.
     """
+    if known is None:
+        pairs = [(papers[j], papers[i], why) for i, j, why in dedupe.near_titles([p.title for p in papers])]
+    else:
+        found = dedupe.match_titles([p.title for p in papers], [p.title for p in known])
+        pairs = [(papers[i], known[j], why) for i, j, why in found]
     problems = []
-    for i, j, why in dedupe.near_titles([p.title for p in papers]):
+    for paper, other, why in pairs:
         # Keys of the few papers found only: working them out for every paper costs more than the search.
-        a, b = paper_keys(papers[i]), paper_keys(papers[j])
+        a, b = paper_keys(paper), paper_keys(other)
         if {k[1:] for k in a} & {k[1:] for k in b} or distinct(ids(a), ids(b)):
             continue
-        other, paper = papers[i], papers[j]
         pos = paper.origin.at("title")
         problems.append(
             Problem(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import paper, run_main, write, write_project
+from .conftest import ABSTRACT, paper, run_main, write, write_project
 
 P = "content/papers/zz-new.md"
 COT = "content/papers/chain-of-thought.md"
@@ -105,3 +105,21 @@ def test_a_near_title_among_ten_thousand_is_found(tmp_path: Path) -> None:
     titles[123] = "On the stabiliser formalism of quantum error-correcting codes."
     pairs = near_titles(titles)
     assert pairs == [(123, 7000, "titles 1 letter apart")]
+
+
+def test_new_writes_a_near_duplicate_but_warns_where_the_other_is(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project")
+    result = run_main(root, "new", "The Chain of Thought Prompting v2", "--abstract", ABSTRACT)
+    assert result.status == 0, result.stderr
+    written = root / "content/papers/the-chain-of-thought-prompting-v2.md"
+    assert written.read_text(encoding="utf-8").splitlines()[1] == "title: The Chain of Thought Prompting v2"
+    assert result.stderr.startswith(
+        "content/papers/the-chain-of-thought-prompting-v2.md:2:1: warning: title: probably the same paper as "
+        f"{COT}:2:1 (the same title up to case"
+    )
+    # validate says the same, once the file is there.
+    again = run_main(root, "validate", "--strict")
+    assert again.status == 1
+    assert (
+        "the-chain-of-thought-prompting-v2.md:2:1: warning: title: probably the same paper as" in again.stderr
+    )
