@@ -7,6 +7,7 @@ out; `render_markdown` draws it with `templates/review.md.j2`.  Only
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -23,7 +24,7 @@ import jinja2
 from . import dedupe, text, validate
 from .classify import Matcher, classify, reasons
 from .load import Content, read_content
-from .model import Assignment, Paper, Problem
+from .model import LINK_KINDS, Assignment, Paper, Problem
 from .render import paper_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,8 +37,8 @@ PHRASES = 3
 #: Entries of one section the Markdown report shows; the JSON report has them all.
 MAX_ITEMS = 50
 EXCERPT = 160
-#: Fields compared between the two versions of a paper, in the order reported.
-FIELDS = ("title", "abstract", "authors", "year", "added", "status", "topics", "exclude_topics", "tags")
+#: Fields of a `Paper` that are not compared as such: links by kind and notes are, below.
+NOT_COMPARED = ("slug", "origin", "links", "notes")
 
 Report = dict[str, Any]
 
@@ -129,22 +130,20 @@ def _ids(paper: Paper) -> frozenset[tuple[str, str]]:
 
 
 def _fields(paper: Paper) -> dict[str, object]:
-    values: dict[str, object] = {name: getattr(paper, name) for name in FIELDS}
-    for link in paper.links:
-        values.setdefault(link.kind, ())
-        values[link.kind] = (*values[link.kind], link.url)  # type: ignore[misc]
+    """The values of a paper that a curator writes, by field, in the order of the record."""
+    values: dict[str, object] = {
+        f.name: getattr(paper, f.name) for f in dataclasses.fields(paper) if f.name not in NOT_COMPARED
+    }
+    for kind in LINK_KINDS:
+        values[kind] = tuple(link.url for link in paper.links if link.kind == kind)
     values["notes"] = paper.notes.strip()
     return values
 
 
 def changed_fields(old: Paper, new: Paper) -> list[str]:
-    """The fields whose value differs between two versions of one paper, in a fixed order."""
+    """The fields whose value differs between two versions of one paper, in the order of the record."""
     a, b = _fields(old), _fields(new)
-    out = [name for name in a.keys() | b.keys() if a.get(name) != b.get(name)]
-    order = {
-        name: i for i, name in enumerate((*FIELDS, "url", "pdf", "doi", "arxiv", "code", "data", "project"))
-    }
-    return sorted(out, key=lambda name: order.get(name, len(order)))
+    return [name for name in a if a[name] != b[name]]
 
 
 def _topics(side: Side, paper: Paper, matcher: Matcher) -> list[dict[str, Any]]:

@@ -295,6 +295,33 @@ def test_notes_only_edits_show_an_excerpt_and_move_nothing(repo: Path) -> None:
     assert "@octocat" not in markdown
 
 
+def test_an_edited_paper_names_the_fields_that_changed_and_its_topics_before(repo: Path) -> None:
+    path = repo / PAPERS / "program-of-thoughts-prompting.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("status: essential", "status: read\ntopics: [quantum]").replace(
+        "- prompting", "- arithmetic"
+    )
+    text = text.replace("code:\n", "code:\n- https://example.org/pot\n")
+    path.write_text(text, encoding="utf-8")
+    markdown, data = both(repo)
+    assert_agrees(markdown, data)
+    [entry] = data["edited"]
+    assert (entry["slug"], entry["fields"], entry["status"], entry["tags"]) == (
+        "program-of-thoughts-prompting",
+        ["topics", "tags", "status", "code"],
+        "read",
+        ["arithmetic"],
+    )
+    assert entry["topics"][0] == {
+        "id": "quantum",
+        "title": "Quantum computing",
+        "score": 0.0,
+        "why": ["set by hand"],
+    }
+    assert entry["topics_before"] == ["reasoning"]
+    assert "  - topics before: reasoning" in sections(markdown)["Edited papers"]
+
+
 def test_a_deleted_paper_leaves_its_topic_and_its_neighbours(repo: Path) -> None:
     git(repo, "rm", "-q", f"{PAPERS}/chain-of-thought-prompting.md")
     markdown, data = both(repo)
