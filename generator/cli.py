@@ -171,6 +171,18 @@ def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -
     return 0
 
 
+def cmd_review(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from . import review  # only this command needs it (and git)
+
+    try:
+        report = review.run(project.root, args.base, preview_url=args.preview_url, fmt=args.format)
+    except review.ReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(report)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     from .serve import serve
 
@@ -269,6 +281,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="suggest: write content/topics.yml (not print it)")
     p.add_argument("--force", action="store_true", help="suggest: replace an existing content/topics.yml")
     p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser(
+        "review",
+        help="report what content/ changes against a git ref: papers, duplicates, topics, related papers",
+    )
+    p.add_argument("--base", required=True, metavar="REF", help="the commit to compare with (origin/main)")
+    p.add_argument("--preview-url", default="", metavar="URL", help="link each paper to its page under URL")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("serve", help="preview the site with live reload of content/")
     p.add_argument("--dev-addr", default="127.0.0.1:8000")

@@ -19,7 +19,7 @@ from pathlib import Path
 from .importer import dump_field, slugify
 from .load import PAPERS_DIR, SLUG_RE, load_paper, read_content
 from .model import Problem
-from .validate import find_duplicates
+from .validate import find_duplicates, find_near_duplicates
 
 #: Order of the fields in a new file: what identifies the paper first, the abstract last.
 FIELD_ORDER = (
@@ -130,6 +130,6 @@ def scaffold(content_dir: Path, new: NewPaper, display: str = "content") -> tupl
         if path.exists():  # created meanwhile: never overwrite
             return None, [Problem(shown, 1, 1, f"file name: {path.name!r} already exists")]
         os.replace(tmp, path)
-        return path, [p for p in mine if not p.is_error]
+        return path, [p for p in mine if not p.is_error] + find_near_duplicates([paper], known=content.papers)
     finally:
         tmp.unlink(missing_ok=True)

@@ -37,6 +37,7 @@ import yaml
 from . import classify, related
 from .load import PAPERS_DIR, TOPICS_FILE, load_paper, load_taxonomy
 from .model import Origin, Paper, Problem, Rule, Taxonomy, Topic
+from .text import tokenize
 
 K_MIN, K_MAX = 8, 25
 MIN_SIZE = 5
@@ -145,7 +146,7 @@ def _phrases(paper: Paper) -> set[str]:
     """The content words of a paper and its two-word phrases of adjacent content words."""
     out: set[str] = set()
     for text in (paper.title, paper.abstract):
-        words = classify.tokenize(text)
+        words = tokenize(text)
         content = [related.is_content_word(w) for w in words]
         out.update(w for w, c in zip(words, content, strict=True) if c)
         out.update(

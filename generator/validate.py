@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from . import sanitize
+from . import dedupe, sanitize
 from .bibtex import cite_keys
 from .layout import paper_path
 from .load import Content
@@ -105,6 +105,52 @@ def find_duplicates(papers: Sequence[Paper], known: Iterable[Paper] = ()) -> lis
                 )
             )
             reported = True  # one message per repeated paper is enough to act on
+    return problems
+
+
+def ids(keys: Iterable[Key]) -> frozenset[tuple[str, str]]:
+    """The DOIs and arXiv ids among a paper's keys, as (kind, id)."""
+    return frozenset((kind, key) for _field, kind, key in keys if kind != "title")
+
+
+def distinct(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Whether two papers' ids show they are different papers: ids of one kind (two DOIs, two
+    arXiv ids), none shared."""
+    return not a & b and bool({kind for kind, _ in a} & {kind for kind, _ in b})
+
+
+def find_near_duplicates(papers: Sequence[Paper], known: Sequence[Paper] | None = None) -> list[Problem]:
+    """Warn about papers that are probably one already listed under a slightly different title.
+
+    Across `papers`, or, with `known`, between each of `papers` and the known ones (as
+    `new` checks the paper it adds).  Exact clashes are `find_duplicates`' errors and are
+    not repeated here; two papers with different DOIs or arXiv ids are different papers
+    however alike they look.  The warning is placed at the later (or new) paper and names
+    the other one's file and line.
+    """
+    if known is None:
+        pairs = [(papers[j], papers[i], why) for i, j, why in dedupe.near_titles([p.title for p in papers])]
+    else:
+        found = dedupe.match_titles([p.title for p in papers], [p.title for p in known])
+        pairs = [(papers[i], known[j], why) for i, j, why in found]
+    problems = []
+    for paper, other, why in pairs:
+        # Keys of the few papers found only: working them out for every paper costs more than the search.
+        a, b = paper_keys(paper), paper_keys(other)
+        if {k[1:] for k in a} & {k[1:] for k in b} or distinct(ids(a), ids(b)):
+            continue
+        pos = paper.origin.at("title")
+        problems.append(
+            Problem(
+                paper.origin.path,
+                pos.line,
+                pos.col,
+                f"title: probably the same paper as {_where(other, 'title')} ({why}: {other.title!r}); "
+                "keep one file and merge the notes into it, or give both papers their DOI or arXiv id "
+                "if they differ",
+                Severity.WARNING,
+            )
+        )
     return problems
 
 
@@ -304,4 +350,5 @@ def find_key_clashes(papers: Sequence[Paper]) -> list[Problem]:
 def check_collection(content: Content) -> list[Problem]:
     """Report problems that involve more than one paper or page."""
     papers = content.papers
-    return sorted(find_duplicates(papers) + find_key_clashes(papers) + find_broken_links(content))
+    found = find_duplicates(papers) + find_near_duplicates(papers) + find_key_clashes(papers)
+    return sorted(found + find_broken_links(content))

@@ -25,6 +25,7 @@ ALLOWED_ACTIONS = {
     "actions/setup-python@v5",
     "actions/cache@v4",
     "actions/upload-artifact@v4",
+    "actions/download-artifact@v4",
     "actions/configure-pages@v5",
     "actions/upload-pages-artifact@v3",
     "actions/deploy-pages@v4",
@@ -119,8 +120,8 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return list(job.get("steps", []))
 
 
-def test_both_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOW_FILES] == ["pages.yml", "pull-request.yml"]
+def test_the_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOW_FILES] == ["pages.yml", "pr-comment.yml", "pull-request.yml"]
 
 
 # Each breakage is applied to the real pull-request workflow, so the linter is shown to read our
@@ -207,13 +208,16 @@ def test_top_level_permissions_are_read_only(path: Path) -> None:
     assert workflow["permissions"] == {"contents": "read"}
 
 
-def test_only_the_deploy_job_may_write() -> None:
+def test_only_the_deploy_and_comment_jobs_may_write() -> None:
     granted = {}
     for path in WORKFLOW_FILES:
         for name, job in load(path)["jobs"].items():
             if scopes := writes(job.get("permissions")):
                 granted[(path.name, name)] = scopes
-    assert granted == {("pages.yml", "deploy"): {"pages", "id-token"}}
+    assert granted == {
+        ("pages.yml", "deploy"): {"pages", "id-token"},
+        ("pr-comment.yml", "comment"): {"pull-requests"},
+    }
     deploy = load(WORKFLOWS / "pages.yml")["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     # The job holding the Pages token runs no repository code: it only deploys the artifact.
@@ -317,3 +321,59 @@ def test_triggers_reads_every_spelling_of_on(text: str, expected: dict[str, Any]
 )
 def test_writes_names_every_write_scope(permissions: Any, expected: set[str]) -> None:
     assert writes(permissions) == expected
+
+
+def test_pull_request_reviews_against_its_base_and_uploads_the_report() -> None:
+    job = load(WORKFLOWS / "pull-request.yml")["jobs"]["review"]
+    checkout = next(s for s in steps(job) if s.get("uses") == "actions/checkout@v4")
+    assert checkout["with"] == {
+        "persist-credentials": False,
+        "fetch-depth": 2,
+    }  # the merge commit and its base
+    lines = run_lines(job)
+    assert "python -m generator -q review --base HEAD^1 > review/report.md" in lines
+    assert """printf '%s\\n' "$PR_NUMBER" > review/pr-number""" in lines
+    upload = next(s for s in steps(job) if s.get("uses") == "actions/upload-artifact@v4")
+    assert upload["with"]["name"] == "review" and upload["with"]["path"] == "review/"
+
+
+#: Programs that would run code from the pull request's artifact or a checkout of it.
+RUNS_CODE = re.compile(
+    r"(^|[\s;|&(`$])(python3?|pip|npm|npx|node|make|bash|sh|source|eval|exec|\.)\s|(^|\s)\./"
+)
+
+
+def test_the_comment_job_never_checks_out_or_runs_the_pull_requests_code() -> None:
+    workflow = load(WORKFLOWS / "pr-comment.yml")
+    assert triggers(workflow) == {"workflow_run": {"workflows": ["Pull request"], "types": ["completed"]}}
+    assert load(WORKFLOWS / "pull-request.yml")["name"] == "Pull request"
+    [(name, job)] = workflow["jobs"].items()
+    assert name == "comment"
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert "workflow_run.event == 'pull_request'" in job["if"]
+    # No checkout at all (of the head or anything else): the only action fetches the artifact.
+    assert [s.get("uses") for s in steps(job) if "uses" in s] == ["actions/download-artifact@v4"]
+    download = steps(job)[0]
+    assert download["with"]["name"] == "review"
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    scripts = [str(s["run"]) for s in steps(job) if "run" in s]
+    assert len(scripts) == 1
+    assert not [line for line in scripts[0].splitlines() if RUNS_CODE.search(line)]
+    # Values from the event reach the script through env:, never pasted into its text.
+    assert "${{" not in scripts[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "runs"),
+    [
+        ("python -m generator review", True),
+        ("  bash .ci/run", True),
+        ("./review/run.sh", True),
+        (". review/env", True),
+        ("x=$(node tool.js)", True),
+        ("jq -n --rawfile body \"$f\" '{body: $body}'", False),
+        ('gh api "repos/$REPO/pulls/$pr" --jq .head.sha', False),
+    ],
+)
+def test_runs_code_tells_running_code_from_reading_data(line: str, runs: bool) -> None:
+    assert bool(RUNS_CODE.search(line)) is runs
