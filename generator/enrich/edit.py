@@ -31,8 +31,15 @@ class Change:
     found: Found
 
 
+class _Dumper(yaml.CSafeDumper):
+    """PyYAML's dumper, without anchors: the loader refuses them (one date serves every entry)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _dump(data: object) -> str:
-    return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=WIDTH)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=WIDTH)
 
 
 def provenance(changes: list[Change], date: dt.date) -> list[dict[str, object]]:

@@ -11,7 +11,7 @@ FIXTURES = Path(__file__).with_name("fixtures")
 
 S2_FIELDS = "fields=title%2Cauthors%2Cyear%2Cvenue%2Cjournal%2CexternalIds%2Curl%2CopenAccessPdf%2Cabstract"
 CHEMCROW_TITLE = "Augmenting+Large+Language+Models+with+Chemistry+Tools"
-QUANTUM_TITLE = "Quantum+Criticality+for+Extended+Nodes+on+a+Bethe+Lattice+in+the+Large+Connectivity+Limit"
+QUANTUM_TITLE = "Quantum+criticality+for+extended+nodes+on+a+Bethe+lattice+in+the+large+connectivity+limit"
 
 #: The requests `enrich` makes for the fixture papers, and the recorded body each is answered
 #: with (tests/enrich/fixtures/SOURCES.md says which request recorded it).  Where our request
