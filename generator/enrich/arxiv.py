@@ -35,7 +35,10 @@ def _text(entry: ET.Element, tag: str) -> str:
 
 def parse(body: str) -> list[Found]:
     """Every entry of an Atom feed of the export API, old (2016) or current format."""
-    root = ET.fromstring(body)
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise ValueError(f"not XML: {exc}") from None
     if root.tag != f"{ATOM}feed":
         raise ValueError(f"expected an Atom feed, found <{root.tag}>")
     found = []
