@@ -23,7 +23,10 @@ def parse(name: str) -> list[Found]:
     return PARSERS[name.split("_")[0]]((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-PNAS = "Developing functional musculoskeletal tissues through hypoxia and lysyl oxidase-induced collagen cross-linking"
+PNAS = (
+    "Developing functional musculoskeletal tissues through hypoxia and lysyl oxidase-induced collagen "
+    "cross-linking"
+)
 CHEMCROW = "Augmenting large language models with chemistry tools"
 PNAS_VENUE = "Proceedings of the National Academy of Sciences"
 PNAS_DOI, CHEMCROW_DOI = "10.1073/pnas.1414271111", "10.1038/s42256-024-00832-8"
