@@ -270,3 +270,36 @@ def test_unknown_slug_and_unknown_source_are_refused(content: Path) -> None:
     proc = run_generator(content.parent, "enrich", "--source", "arxiv,scholar", env=os.environ)
     assert proc.returncode == 2
     assert "--source: scholar: expected some of arxiv,crossref,openalex,semanticscholar" in proc.stderr
+
+
+def test_a_later_run_adds_its_entry_to_the_provenance(content: Path) -> None:
+    run(content, "chemcrow", "--source=crossref")
+    path = content / "papers" / "chemcrow.md"
+    # The curator moves the provenance up and adds a note below it: both stay.
+    text = path.read_text(encoding="utf-8")
+    head, provenance = text.removesuffix("---\n").split("enriched:\n")
+    path.write_text(
+        head.replace("added:", "enriched:\n" + provenance + "# checked by hand\nadded:", 1) + "---\n",
+        encoding="utf-8",
+    )
+    moved = path.read_text(encoding="utf-8")
+    status, out, err, _ = run(content, "chemcrow", "--source=semanticscholar")
+    assert (status, err) == (0, "")
+    assert "+ arxiv: 2304.05376" in out and "+ pdf: " in out
+    text = path.read_text(encoding="utf-8")
+    entry = (
+        "- source: semanticscholar\n"
+        "  id: 354dcdebf3f8b5feeed5c62090e0bc1f0c28db06\n"
+        "  date: 2026-12-01\n"
+        "  fields:\n"
+        "  - arxiv\n"
+        "  - pdf\n"
+    )
+    assert (
+        text.replace(entry, "", 1).replace(
+            "arxiv: '2304.05376'\npdf: https://www.nature.com/articles/s42256-024-00832-8.pdf\n", ""
+        )
+        == moved
+    )
+    assert entry + "# checked by hand\nadded:" in text
+    assert paper(content, "chemcrow").link("arxiv") == "2304.05376"
