@@ -53,8 +53,9 @@ def _lookup(source: str) -> Lookup:
                 if ident
                 else semanticscholar.search(client, paper.title)
             )
-        module = crossref if source == "crossref" else openalex
-        return module.by_doi(client, doi) if doi else module.search(client, paper.title)
+        if source == "crossref":
+            return crossref.by_doi(client, doi) if doi else crossref.search(client, paper.title)
+        return openalex.by_doi(client, doi) if doi else openalex.search(client, paper.title)
 
     return run
 

@@ -137,7 +137,7 @@ def test_precedence_when_sources_disagree() -> None:
     chosen = {name: (value, found.source) for name, (value, found) in choose(paper, accepted).items()}
     assert chosen["year"] == (2024, "crossref")
     assert chosen["authors"][1] == "crossref"
-    assert chosen["authors"][0][4] == "Andrew D. White"
+    assert chosen["authors"][0][4] == "Andrew D. White"  # type: ignore[index]
     assert chosen["venue"] == ("Nature Machine Intelligence", "crossref")
     assert chosen["doi"] == ("10.1038/s42256-024-00832-8", "crossref")
     assert chosen["arxiv"] == ("2304.05376", "semanticscholar")
@@ -152,7 +152,7 @@ def test_without_crossref_the_next_source_in_precedence_wins() -> None:
     paper = make_paper()
     chosen = choose(paper, judge(paper, records).accepted)
     assert (chosen["year"][0], chosen["year"][1].source) == (2024, "openalex")
-    assert chosen["authors"][0][4] == "Andrew Dickson White"
+    assert chosen["authors"][0][4] == "Andrew Dickson White"  # type: ignore[index]
     del records["openalex"]
     chosen = choose(paper, judge(paper, records).accepted)
     assert (chosen["year"][0], chosen["year"][1].source) == (2023, "semanticscholar")
