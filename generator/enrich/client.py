@@ -26,10 +26,10 @@ from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 
-#: Seconds between two requests to one host.  arXiv asks for one request every 3 s;
-#: Semantic Scholar's pool without a key is shared by every caller (100 requests per
-#: 5 minutes per client historically), so the same 3 s; Crossref's polite pool allows
-#: 10 requests/s and OpenAlex 10/s: we stay at half of that.
+#: Seconds between two requests to one host.  arXiv asks for one request every 3 s.
+#: Semantic Scholar's pool without a key is shared by every caller and answers 429 when
+#: busy; its former published limit, 100 requests per 5 minutes, is one every 3 s.
+#: Crossref's and OpenAlex's polite pools allow 10 requests/s: we keep to half of that.
 HOST_INTERVALS: dict[str, float] = {
     "export.arxiv.org": 3.0,
     "api.semanticscholar.org": 3.0,
