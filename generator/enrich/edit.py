@@ -53,17 +53,24 @@ def provenance(changes: list[Change], date: dt.date) -> list[dict[str, object]]:
     ]
 
 
-def _enriched_end(lines: list[str], meta: fm.Map, close: int) -> int | None:
-    """The index of the line after the last item of an existing `enriched:` list, if there is one."""
+def _enriched_block(lines: list[str], meta: fm.Map, close: int) -> tuple[int, int] | None:
+    """Where an existing `enriched:` list is: the index of its first line (with the comments just
+    above it) and of the line after its last item."""
+
+    def is_note(line: str) -> bool:
+        return not line.strip() or line.lstrip().startswith("#")
+
     keys = [(k.text, k.pos.line - 1) for k, _ in meta.entries]
     for i, (name, start) in enumerate(keys):
         if name != "enriched":
             continue
         end = keys[i + 1][1] if i + 1 < len(keys) else close
         # Comments and blank lines just before the next key belong to it.
-        while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        while end > start + 1 and is_note(lines[end - 1]):
             end -= 1
-        return end
+        while start > 1 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        return start, end
     return None
 
 
@@ -76,12 +83,15 @@ def updated_text(text: str, changes: list[Change], date: dt.date) -> str:
     values = {c.field: list(c.value) if isinstance(c.value, tuple) else c.value for c in changes}
     fields = _dump({name: values[name] for name in FIELDS if name in values}).splitlines()
     entries = provenance(changes, date)
-    after_enriched = _enriched_end(lines, doc.meta, close)
-    if after_enriched is None:
-        fields += _dump({"enriched": entries}).splitlines()
-        inserts = [(close, fields)]
+    block = _enriched_block(lines, doc.meta, close)
+    if block is None:
+        inserts = [(close, fields + _dump({"enriched": entries}).splitlines())]
     else:
-        inserts = [(close, fields), (after_enriched, _dump(entries).splitlines())]
+        # New fields go before the provenance, new entries at the end of it.
+        inserts = [
+            (block[0] if block[1] == close else close, fields),
+            (block[1], _dump(entries).splitlines()),
+        ]
     ending = "\r" if newline == "\r\n" else ""
     for at, new in sorted(inserts, key=lambda x: -x[0]):  # from the end, so indexes stay valid
         lines[at:at] = [line + ending for line in new]

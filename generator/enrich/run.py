@@ -27,7 +27,7 @@ from .found import SOURCES as SOURCES
 from .found import Found
 from .match import choose, judge, missing
 
-#: The order outcomes are counted in.
+#: The order outcomes are counted in ("complete": nothing to look up).
 OUTCOMES = ("enriched", "unchanged", "not found", "ambiguous", "failed", "complete")
 Lookup = Callable[[Client, Paper], tuple[str, list[Found]] | None]
 
@@ -103,11 +103,16 @@ def _present(path: Path) -> tuple[str, set[str]]:
     return text, {key.text for key, _ in fm.parse(text).meta.entries}
 
 
-def plan(paper: Paper, path: Path, client: Client, sources: Sequence[str]) -> Result:
-    """Look one paper up in each source and decide what to fill."""
+def plan(paper: Paper, path: Path, client: Client, sources: Sequence[str], *, named: bool = False) -> Result:
+    """Look one paper up in each source and decide what to fill.
+
+    A paper is looked up when it lacks authors, a year or an identifier (DOI or arXiv id);
+    one `named` on the command line, when it lacks any field `enrich` fills.
+    """
     _text, keys = _present(path)
     wanted = [f for f in missing(paper) if f not in keys]
-    if not wanted:
+    lacking = set(wanted) & {"authors", "year"} or {"doi", "arxiv"} <= set(wanted)
+    if not wanted or not (named or lacking):
         return Result(paper, "complete")
     found: dict[str, list[Found]] = {}
     failures = []
@@ -166,7 +171,7 @@ def enrich(
     try:
         for paper in papers:
             path = content_dir / "papers" / f"{paper.slug}.md"
-            results.append(plan(paper, path, client, sources))
+            results.append(plan(paper, path, client, tuple(dict.fromkeys(sources)), named=bool(slugs)))
     except NoNetwork as exc:
         print(f"enrich: no network ({exc}); nothing was written", file=err)
         return 1

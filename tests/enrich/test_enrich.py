@@ -114,7 +114,7 @@ def test_curator_fields_comments_and_notes_are_never_touched(content: Path) -> N
     status, _out, err, transport = run(content, "pnas-tissues", APIS)
     assert (status, err) == (0, "")
     # Looked up by its DOI, not its title.
-    assert all("10.1073" in url for url in transport.urls)
+    assert len(transport.urls) == 3 and all("10.1073" in url for url in transport.urls)
     text = (content / "papers" / "pnas-tissues.md").read_text(encoding="utf-8")
     before, after = PAPERS["pnas-tissues"].split("---\n", 2)[1:]
     head, added = text.split("---\n", 2)[1], text.split("---\n", 2)[2]
@@ -303,3 +303,39 @@ def test_a_later_run_adds_its_entry_to_the_provenance(content: Path) -> None:
     )
     assert entry + "# checked by hand\nadded:" in text
     assert paper(content, "chemcrow").link("arxiv") == "2304.05376"
+
+
+def test_a_second_source_later_adds_fields_before_the_provenance_and_an_entry_at_its_end(
+    content: Path,
+) -> None:
+    run(content, "chemcrow", "--source=crossref")
+    path = content / "papers" / "chemcrow.md"
+    first = path.read_text(encoding="utf-8")
+    run(content, "chemcrow", "--source=semanticscholar")
+    text = path.read_text(encoding="utf-8")
+    head, provenance = first.removesuffix("---\n").split("enriched:\n")
+    assert text == (
+        head
+        + "arxiv: '2304.05376'\npdf: https://www.nature.com/articles/s42256-024-00832-8.pdf\n"
+        + "enriched:\n"
+        + provenance
+        + "- source: semanticscholar\n  id: 354dcdebf3f8b5feeed5c62090e0bc1f0c28db06\n  date: 2026-12-01\n"
+        + "  fields:\n  - arxiv\n  - pdf\n---\n"
+    )
+    assert paper(content, "chemcrow").link("pdf") == "https://www.nature.com/articles/s42256-024-00832-8.pdf"
+
+
+def test_without_slugs_only_papers_lacking_authors_year_or_an_identifier_are_looked_up(content: Path) -> None:
+    for name in ("heat-bath", "quantum-criticality"):
+        (content / "papers" / f"{name}.md").unlink()
+    path = content / "papers" / "pnas-tissues.md"
+    path.write_text(PAPERS["pnas-tissues"].replace("status:", "year: 2014\nstatus:"), encoding="utf-8")
+    status, out, _err, transport = run(content, APIS, "--dry-run")
+    assert status == 0
+    # Lacking only venue, links and abstract, the PNAS paper is not asked for; ChemCrow is.
+    assert "1 enriched, 0 unchanged, 0 not found, 0 ambiguous, 0 failed, 2 complete" in out
+    assert "pnas" not in " ".join(transport.urls)
+    # Named on the command line, it is.
+    status, out, _err, transport = run(content, "pnas-tissues", APIS, "--dry-run")
+    assert "+ venue: Proceedings of the National Academy of Sciences  (crossref" in out
+    assert len(transport.requests) == 3
