@@ -178,7 +178,7 @@ def enrich(
     date = today()
     topic_ids = content.taxonomy.ids
     for result in results:
-        if result.outcome in ("ambiguous", "failed"):
+        if result.outcome in ("not found", "ambiguous", "failed"):
             print(f"{result.paper.origin.path}:1:1: enrich: {result.outcome}: {result.detail}", file=err)
         if not result.changes:
             continue

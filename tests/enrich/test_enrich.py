@@ -168,9 +168,11 @@ def test_a_year_far_from_the_curators_rejects_the_match(content: Path) -> None:
     path = content / "papers" / "quantum-criticality.md"
     path.write_text(PAPERS["quantum-criticality"].replace("added:", "year: 2019\nadded:"), encoding="utf-8")
     before = path.read_bytes()
-    status, out, _err, _ = run(content, "quantum-criticality", "--source=arxiv")
+    status, out, err, _ = run(content, "quantum-criticality", "--source=arxiv")
     assert status == 0
     assert "0 enriched, 0 unchanged, 1 not found," in out
+    where = "content/papers/quantum-criticality.md:1:1"
+    assert err == f"{where}: enrich: not found: no record with this title in arxiv\n"
     assert path.read_bytes() == before
 
 
