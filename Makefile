@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site test serve validate generate lint typecheck golden bench clean
+.PHONY: site test serve validate generate enrich lint typecheck golden bench clean
 
 $(VENV)/.site-deps: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ validate: $(VENV)/.site-deps
 
 generate: $(VENV)/.site-deps
 	$(PY) -m generator generate --strict
+
+# Fill in missing authors, years, venues, links and abstracts from the scholarly APIs
+# (see README, "Filling in what a list leaves out"). Answers are cached in .cache/enrich/.
+enrich: $(VENV)/.site-deps
+	$(PY) -m generator enrich
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check generator tests benchmarks overrides

@@ -183,6 +183,31 @@ def cmd_review(args: argparse.Namespace, project: Project, progress: Progress) -
     return 0
 
 
+def cmd_enrich(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from .enrich import run  # only this command needs it (and urllib)
+
+    sources = _list_arg(args.source) or run.SOURCES
+    unknown = [s for s in sources if s not in run.SOURCES]
+    if unknown:
+        print(
+            f"error: --source: {', '.join(unknown)}: expected some of {','.join(run.SOURCES)}",
+            file=sys.stderr,
+        )
+        return 2
+    client, mailto = run.default_client(project.root)
+    if not mailto:
+        print("warning: no contact address; set extra: enrich: mailto: in mkdocs.yml", file=sys.stderr)
+    content = project.content
+    return run.enrich(
+        content,
+        project.display(content),
+        client,
+        slugs=args.slugs,
+        sources=sources,
+        dry_run=args.dry_run,
+    )
+
+
 def cmd_serve(args: argparse.Namespace, project: Project, progress: Progress) -> int:
     from .serve import serve
 
@@ -290,6 +315,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--preview-url", default="", metavar="URL", help="link each paper to its page under URL")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser(
+        "enrich",
+        help="fill in missing authors, year, venue, links and abstracts from arXiv, Crossref, OpenAlex "
+        "and Semantic Scholar",
+    )
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="only these papers (default: all that lack some)")
+    p.add_argument("--source", action="append", metavar="NAMES", help="sources to ask, comma-separated")
+    p.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    p.set_defaults(func=cmd_enrich)
 
     p = sub.add_parser("serve", help="preview the site with live reload of content/")
     p.add_argument("--dev-addr", default="127.0.0.1:8000")

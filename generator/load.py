@@ -59,6 +59,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "tags",
     *LINK_KINDS,
     "imported",
+    "enriched",
 )
 REQUIRED_FIELDS = ("title", "added")
 #: A citation key as BibTeX and biber accept it: no spaces, braces, commas, quotes, '#', '%' or '='.
@@ -89,6 +90,8 @@ GENERATED_PAGE_FIELDS = ("source", "template")
 #: Page names that would take the place of a generated page (index.md, tags.md), or of a
 #: folder of them (with directory URLs, papers.md would be served at papers/ too).
 RESERVED_PAGE_NAMES = ("index", "papers", "tags", "topics")
+#: The keys of each entry of `enriched:`, the provenance `python -m generator enrich` records.
+ENRICHED_KEYS = ("source", "id", "date", "fields")
 
 
 @dataclass(frozen=True)
@@ -522,6 +525,8 @@ def _paper(
             values[name] = _bib_fields(rep, node)
         elif name in LINK_KINDS:
             links.extend(_link(rep, name, node))
+        elif name == "enriched":
+            _enriched(rep, node)
         elif name == "imported" and not isinstance(node, Map):
             rep.error(
                 node.pos, f"imported: expected a mapping written by the importer, found {_describe(node)}"
@@ -585,6 +590,42 @@ def _bib_fields(rep: _Reporter, node: Node) -> tuple[tuple[str, str], ...]:
         if text is not None:
             out.append((name, text))
     return tuple(sorted(out))
+
+
+def _enriched(rep: _Reporter, node: Node) -> None:
+    """Check the shape of `enriched`: a list of {source, id, date, fields: [field names]}."""
+    if not isinstance(node, Seq):
+        rep.error(node.pos, f"enriched: expected a list written by 'enrich', found {_describe(node)}")
+        return
+    for item in node.items:
+        if not isinstance(item, Map):
+            rep.error(item.pos, f"enriched: expected source, id, date and fields, found {_describe(item)}")
+            continue
+        for key, _ in item.entries:
+            if key.text not in ENRICHED_KEYS:
+                rep.error(key.pos, f"enriched: {key.text!r} is not a key{suggest(key.text, ENRICHED_KEYS)}")
+        for name in ENRICHED_KEYS:
+            value = item.get(name)
+            if value is None:
+                rep.error(item.pos, f"enriched: {name}: missing, expected one in each entry")
+            elif name == "date":
+                _date(rep, "enriched: date", value)
+            elif name == "fields":
+                if not isinstance(value, Seq) or not value.items:
+                    rep.error(
+                        value.pos,
+                        f"enriched: fields: expected a list of field names, found {_describe(value)}",
+                    )
+                    continue
+                for field in value.items:
+                    text = _string(rep, "enriched: fields", field)
+                    if text is not None and text not in PAPER_FIELDS:
+                        rep.error(
+                            field.pos,
+                            f"enriched: fields: {text!r} is not a field{suggest(text, PAPER_FIELDS)}",
+                        )
+            else:
+                _string(rep, f"enriched: {name}", value)
 
 
 def meta_pos(meta: Map, name: str) -> Position:

@@ -23,9 +23,9 @@ import jinja2
 
 from . import dedupe, text, validate
 from .classify import Matcher, classify, reasons
+from .layout import paper_url
 from .load import Content, read_content
 from .model import LINK_KINDS, Assignment, Paper, Problem
-from .layout import paper_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: Cosine of the title-and-abstract vectors (`related.weigh`) from which two papers are probably one.

@@ -121,7 +121,12 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_workflows_exist() -> None:
-    assert [p.name for p in WORKFLOW_FILES] == ["pages.yml", "pr-comment.yml", "pull-request.yml"]
+    assert [p.name for p in WORKFLOW_FILES] == [
+        "enrich.yml",
+        "pages.yml",
+        "pr-comment.yml",
+        "pull-request.yml",
+    ]
 
 
 # Each breakage is applied to the real pull-request workflow, so the linter is shown to read our
@@ -208,7 +213,7 @@ def test_top_level_permissions_are_read_only(path: Path) -> None:
     assert workflow["permissions"] == {"contents": "read"}
 
 
-def test_only_the_deploy_and_comment_jobs_may_write() -> None:
+def test_only_the_deploy_comment_and_enrich_jobs_may_write() -> None:
     granted = {}
     for path in WORKFLOW_FILES:
         for name, job in load(path)["jobs"].items():
@@ -217,6 +222,7 @@ def test_only_the_deploy_and_comment_jobs_may_write() -> None:
     assert granted == {
         ("pages.yml", "deploy"): {"pages", "id-token"},
         ("pr-comment.yml", "comment"): {"pull-requests"},
+        ("enrich.yml", "enrich"): {"contents", "pull-requests"},
     }
     deploy = load(WORKFLOWS / "pages.yml")["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -275,6 +281,26 @@ def test_pull_request_runs_the_test_suite_through_ci_run() -> None:
     assert run_lines(job) == ["bash .ci/run"]
     assert job["container"]["image"].startswith("debian:")
     assert job["timeout-minutes"] == 90
+
+
+def test_enrich_workflow_proposes_one_pull_request_on_schedule_or_demand() -> None:
+    workflow = load(WORKFLOWS / "enrich.yml")
+    assert set(triggers(workflow)) == {"workflow_dispatch", "schedule"}
+    assert workflow["concurrency"] == {"group": "enrich", "cancel-in-progress": False}
+    job = workflow["jobs"]["enrich"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    checkout = next(s for s in steps(job) if s.get("uses") == "actions/checkout@v4")
+    # The token is not left in .git/config while enrich runs; only the push step gets it.
+    assert checkout["with"] == {"persist-credentials": False}
+    lines = run_lines(job)
+    assert "make enrich 2>&1 | tee enrich.log" in lines
+    assert ".venv/bin/python -m generator validate" in lines
+    push = 'git push --force origin "HEAD:refs/heads/$BRANCH"'
+    assert lines.index("make enrich 2>&1 | tee enrich.log") < lines.index(push)
+    assert job["env"] == {"BRANCH": "enrich/papers"}, "one fixed branch: one pull request"
+    assert "gh pr edit" in "\n".join(lines) and "gh pr create" in "\n".join(lines)
+    tokens = [s["name"] for s in steps(job) if "github.token" in str(s.get("env", {}))]
+    assert tokens == ["Open or update the pull request"]
 
 
 def test_pages_workflow_builds_on_main_and_deploys_with_official_actions() -> None:
