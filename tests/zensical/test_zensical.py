@@ -196,6 +196,21 @@ def test_edit_links_open_the_source_file(builds: Builds) -> None:
         assert edit_links(zensical, "") == [f"{base}content/papers/{slug}.md"], slug
 
 
+def test_search_partial_renders_zensicals_own_markup_under_zensical() -> None:
+    """overrides/partials/search.html keeps Material's markup for MkDocs (tests/browser/test_overrides.py)
+    and Zensical's for Zensical: compare the latter with the installed Zensical's partial."""
+    if not ZENSICAL.is_file():
+        fail_or_skip(f"no Zensical at {ZENSICAL.relative_to(ROOT)} (run `make zensical`)")
+    [theirs] = (ROOT / ".venv-zensical" / "lib").glob(
+        "python3*/site-packages/zensical/templates/partials/search.html"
+    )
+    ours = (ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
+    branch = ours.split("{% if config.theme.variant -%}\n", 1)[1].split("{% else -%}\n", 1)[0]
+    assert branch == theirs.read_text(encoding="utf-8").split("-#}\n", 1)[1], (
+        "Zensical's partials/search.html changed: copy its markup into the Zensical branch of ours"
+    )
+
+
 # --- Search index: what mkdocs.yml asks of search, as each build's index records it.
 
 
