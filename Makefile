@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site test serve validate generate enrich lint typecheck golden bench clean
+.PHONY: site test serve validate generate enrich lint typecheck golden bench clean zensical
 
 $(VENV)/.site-deps: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,24 @@ node_modules/.installed: package.json package-lock.json
 site: $(VENV)/.site-deps
 	$(PY) -m generator build --strict
 
+# Zensical, the successor of Material for MkDocs, in a virtualenv of its own (its pins may
+# differ from MkDocs'), building the same docs/ and mkdocs.yml into site-zensical/.
+# Zensical has no output-folder option: a two-line config written beside mkdocs.yml inherits
+# everything else from it. Compared with site/ by tests/zensical/.
+ZVENV           := .venv-zensical
+ZENSICAL_CONFIG := .zensical.yml
+
+$(ZVENV)/.deps: requirements-zensical.txt
+	$(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	touch $@
+
+zensical: $(VENV)/.site-deps $(ZVENV)/.deps
+	$(PY) -m generator generate --strict
+	printf 'INHERIT: mkdocs.yml\nsite_dir: site-zensical\n' > $(ZENSICAL_CONFIG)
+	rm -rf site-zensical
+	$(ZVENV)/bin/zensical build --strict --config-file $(ZENSICAL_CONFIG)
+
 serve: $(VENV)/.site-deps
 	$(PY) -m generator serve
 
@@ -47,7 +65,7 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check generator tests benchmarks overrides
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.test-deps lint $(NODE_TOOLS)
+test: $(VENV)/.test-deps lint $(NODE_TOOLS) zensical
 	$(PY) -m generator build --strict
 	$(PY) -m pytest
 
@@ -60,4 +78,4 @@ bench: $(VENV)/.test-deps
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf docs site .docs.* .site.* .cache
+	rm -rf docs site .docs.* .site.* .cache site-zensical $(ZVENV) $(ZENSICAL_CONFIG)

@@ -46,6 +46,7 @@ def make_project(tmp_path: Path, pytest_status: int) -> Path:
         "Makefile",
         "requirements.txt",
         "requirements-test.txt",
+        "requirements-zensical.txt",
         "package.json",
         "package-lock.json",
     ):
@@ -58,9 +59,10 @@ def make_project(tmp_path: Path, pytest_status: int) -> Path:
     )
     for tool in ("ruff", "mypy"):
         write_script(project / ".venv" / "bin" / tool, f'echo "{tool} $*" >> {log}\n')
+    write_script(project / ".venv-zensical" / "bin" / "zensical", f'echo "zensical $*" >> {log}\n')
     # The venv stamps are newer than the requirements, so make installs nothing from PyPI.
-    for stamp in (".site-deps", ".test-deps"):
-        (project / ".venv" / stamp).touch()
+    for stamp in (".venv/.site-deps", ".venv/.test-deps", ".venv-zensical/.deps"):
+        (project / stamp).touch()
     return project
 
 
@@ -74,7 +76,7 @@ def run(args: list[str], cwd: Path, path: Path, timeout: int = 60) -> subprocess
 def test_make_test_installs_npm_tools_once_when_npm_exists(tmp_path: Path) -> None:
     project = make_project(tmp_path, pytest_status=0)
     bin_dir = tmp_path / "bin"
-    link_tools(bin_dir, "sh", "touch", "mkdir")
+    link_tools(bin_dir, "sh", "touch", "mkdir", "rm")
     write_script(bin_dir / "npm", f'echo "npm $*" >> {project / "calls.log"}\nmkdir -p node_modules\n')
 
     first = run([str(MAKE), "test"], project, bin_dir)
@@ -87,6 +89,13 @@ def test_make_test_installs_npm_tools_once_when_npm_exists(tmp_path: Path) -> No
     assert (project / "node_modules" / ".installed").is_file()
     assert calls.count("python -m pytest") == 2
     assert calls.count("python -m generator build --strict") == 2
+    # The Zensical build that tests/zensical compares with site/ comes before pytest.
+    zensical = "zensical build --strict --config-file .zensical.yml"
+    assert calls.count(zensical) == 2
+    assert calls.index(zensical) < calls.index("python -m pytest")
+    assert (project / ".zensical.yml").read_text(
+        encoding="utf-8"
+    ) == "INHERIT: mkdocs.yml\nsite_dir: site-zensical\n"
     # A lockfile newer than the stamp installs again.
     os.utime(project / "package-lock.json", ns=(2**62, 2**62))
     third = run([str(MAKE), "test"], project, bin_dir)
@@ -97,7 +106,7 @@ def test_make_test_installs_npm_tools_once_when_npm_exists(tmp_path: Path) -> No
 def test_make_test_runs_without_npm(tmp_path: Path) -> None:
     project = make_project(tmp_path, pytest_status=0)
     bin_dir = tmp_path / "bin"
-    link_tools(bin_dir, "sh", "touch", "mkdir")
+    link_tools(bin_dir, "sh", "touch", "mkdir", "rm")
 
     proc = run([str(MAKE), "test"], project, bin_dir)
 
@@ -113,7 +122,7 @@ def test_make_test_fails_when_pytest_fails_or_collects_nothing(
     """pytest exits 5 when it collected no tests; that must fail `make test`, not pass silently."""
     project = make_project(tmp_path, pytest_status=status)
     bin_dir = tmp_path / "bin"
-    link_tools(bin_dir, "sh", "touch", "mkdir")
+    link_tools(bin_dir, "sh", "touch", "mkdir", "rm")
 
     proc = run([str(MAKE), "test"], project, bin_dir)
 
