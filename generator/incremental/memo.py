@@ -217,7 +217,7 @@ class Memo(NoMemo):
         self.version = version()
         self.key = store.secret()
         state = store.load(folder / "state", self.key, self.version)
-        ok = isinstance(state, State) and state.version == self.version and state.root == self.root
+        ok = isinstance(state, State) and state.version == self.version
         self.state: State = state if ok else State()
         self._records: Records | None = None
         self._read = 0  # paper files read this run: see RESAVE_AFTER

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Project, read_site_settings
 from generator.load import load_content
 from generator.model import Paper
+from generator.pipeline import Project
+from generator.site import read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,5 +53,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     content, problems = load_content(root / "content", "content")
     assert content is not None, [str(p) for p in problems]
-    site_url, site_name = read_site_settings((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = read_settings((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    site_url, site_name = settings.site_url, settings.site_name
     return Built(root, {p.slug: p for p in content.papers}, site_url, site_name)

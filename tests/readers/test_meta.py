@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from generator import text
-from generator.build import BuildError, read_site_settings
+from generator.site import Settings, SiteError, read_settings
 
 from .conftest import Built
 
@@ -81,12 +81,12 @@ def test_site_settings_are_read_from_mkdocs_yml_with_its_tags() -> None:
         "markdown_extensions:\n  - pymdownx.emoji:\n"
         "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
     )
-    assert read_site_settings(config) == ("https://example.org/x/", "My list")
-    assert read_site_settings("site_name: x\n") == ("", "x")
+    assert read_settings(config) == Settings("https://example.org/x/", "My list")
+    assert read_settings("site_name: x\n") == Settings("", "x")
 
 
 def test_bad_mkdocs_yml_is_reported_with_its_position() -> None:
-    with pytest.raises(BuildError, match=r"^mkdocs.yml:2:\d+: "):
-        read_site_settings("site_name: x\nsite_url: a: b\n")
-    with pytest.raises(BuildError, match=r"^mkdocs.yml:1:1: expected a mapping"):
-        read_site_settings("- a list\n")
+    with pytest.raises(SiteError, match=r"^mkdocs.yml:2:\d+: "):
+        read_settings("site_name: x\nsite_url: a: b\n")
+    with pytest.raises(SiteError, match=r"^mkdocs.yml:1:1: expected a mapping"):
+        read_settings("- a list\n")

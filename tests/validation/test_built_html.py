@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from generator.build import compute, render_nav
 
+from generator.classify import classify
 from generator.load import load_content
 from generator.model import Link, Origin, Page, Paper
-from generator.progress import Progress
-from generator.render import render_site
+from generator.related import find_related
+from generator.render import Site, render_site
+from generator.site import render_nav
 from generator.write import write_tree
 
 from .conftest import cli_env, paper, run_main, write, write_project
@@ -93,8 +94,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     papers = tuple(map(bypass, content.papers))
     content = dataclasses.replace(content, papers=papers, pages=(*content.pages, HOSTILE_PAGE))
-    files = render_site(compute(content, Progress(quiet=True)))
-    write_tree(files, root / "docs")
+    site = Site(
+        content.papers,
+        content.taxonomy,
+        classify(content.papers, content.taxonomy),
+        find_related(content.papers),
+        content.pages,
+    )
+    write_tree({path: render() for path, render in render_site(site).items()}, root / "docs")
     (root / "mkdocs.yml").write_text(
         render_nav((root / "mkdocs.yml").read_text(encoding="utf-8"), content.taxonomy), encoding="utf-8"
     )

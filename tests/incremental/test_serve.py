@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.make_list import make_project
-from generator.build import read_site_settings
 from generator.serve import snapshot
+from generator.site import read_settings
 
 from .conftest import ROOT
 
@@ -72,7 +72,7 @@ def test_serve_rewrites_only_the_edited_page_and_shows_the_edit(tmp_path: Path, 
         papers = sorted((root / "content" / "papers").glob("*.md"))
         slug = papers[len(papers) // 2].stem
         # MkDocs serves the site under the path of its site_url.
-        mount = urllib.parse.urlparse(read_site_settings((root / "mkdocs.yml").read_text("utf-8"))[0]).path
+        mount = urllib.parse.urlparse(read_settings((root / "mkdocs.yml").read_text("utf-8")).site_url).path
         url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/papers/{slug}/"
         assert wait_for(lambda: "rl-abstract" in fetch(url), 120), "the preview never came up"
         before = {p: p.stat() for p in (root / "docs").rglob("*") if p.is_file()}

@@ -1,4 +1,4 @@
-"""What each kind of output may read: the assumptions the build cache's keys rest on.
+"""What each kind of output may read: the assumptions the memo's keys rest on (incremental/memo.py).
 
 The cache renders list files again only when some front matter, the taxonomy,
 a page or the site settings change; papers.json also when related papers
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import compute
+from generator.classify import classify
 from generator.load import load_content
-from generator.progress import Progress
-from generator.render import Site, render_list_files, render_paper, render_related_files
+from generator.related import find_related
+from generator.render import Site, list_paths, render_list_files, render_paper, render_papers_json
 
 
 class Untouchable(Mapping[str, tuple[str, ...]]):
@@ -44,7 +44,17 @@ class Untouchable(Mapping[str, tuple[str, ...]]):
 def site(template_project: Path) -> Site:
     content, problems = load_content(template_project / "content", "content")
     assert content is not None, problems
-    return compute(content, Progress(quiet=True), site_url="https://example.org/list/", site_name="List")
+    assignments = classify(content.papers, content.taxonomy)
+    related = find_related(content.papers)
+    return Site(
+        content.papers,
+        content.taxonomy,
+        assignments,
+        related,
+        content.pages,
+        site_url="https://example.org/list/",
+        site_name="List",
+    )
 
 
 def renoted(site: Site, keep: str = "") -> Site:
@@ -61,8 +71,12 @@ def test_the_list_files_read_neither_notes_nor_related_papers(site: Site) -> Non
     assert render_list_files(renoted(site)) == files
 
 
-def test_the_related_files_read_no_notes(site: Site) -> None:
-    assert render_related_files(renoted(site)) == render_related_files(site)
+def test_papers_json_reads_no_notes(site: Site) -> None:
+    assert render_papers_json(renoted(site)) == render_papers_json(site)
+
+
+def test_the_list_paths_are_the_files_render_list_files_makes(site: Site) -> None:
+    assert sorted(list_paths(site)) == sorted(render_list_files(site))
 
 
 def test_a_paper_page_reads_only_its_own_notes_and_related_papers(site: Site) -> None:
