@@ -61,6 +61,8 @@ SHIPPED_REPO = "computation-reading-list/reading-list"
 REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 _TEST_JOB = "\n  test:\n"
 _TEST_NOTE = ", and run\n# the whole test suite."
+#: Jobs of the pull-request workflow that test this repository's own code, not a list.
+_SHIPPED_JOBS = ("test", "zensical")
 
 
 class InitError(Exception):
@@ -114,8 +116,22 @@ def _adapt_github_files(root: Path, repo: str | None) -> None:
     body = workflow.read_text(encoding="utf-8")
     if _TEST_JOB not in body or _TEST_NOTE not in body:
         raise InitError(f"{workflow.relative_to(root)}: no test job to leave out; update generator/init.py")
-    body = body.split(_TEST_JOB, 1)[0].rstrip("\n") + "\n"
+    for job in _SHIPPED_JOBS:
+        body = _drop_job(body, job)
     workflow.write_text(body.replace(_TEST_NOTE, "."), encoding="utf-8")
+
+
+def _drop_job(body: str, job: str) -> str:
+    """`body` without the job `job` (from its line to the next job's, or the end)."""
+    lines = body.split("\n")
+    start = lines.index(f"  {job}:") if f"  {job}:" in lines else None
+    if start is None:
+        return body
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.fullmatch(r"  [A-Za-z0-9_-]+:", lines[i])), len(lines)
+    )
+    kept = lines[:start] + lines[end:]
+    return "\n".join(kept).rstrip("\n") + "\n"
 
 
 def _taxonomy_header() -> str:

@@ -209,12 +209,12 @@ def _check_markup(rep: _Reporter, name: str, node: Node, value: str, *, plain_on
     return ok
 
 
-def _text(rep: _Reporter, name: str, node: Node, *, plain_only: bool) -> str | None:
+def _text(rep: _Reporter, name: str, node: Node, *, plain_only: bool, one_line: bool = False) -> str | None:
     """Read a text field and check it is safe to show in a page."""
     value = _string(rep, name, node)
     if value is None or not _check_markup(rep, name, node, value, plain_only=plain_only):
         return None
-    if plain_only and "\n" in value:
+    if one_line and "\n" in value:
         rep.error(node.pos, f"{name}: holds a line break; write it on one line")
         return None
     return value
@@ -714,7 +714,8 @@ def load_taxonomy(path: Path, display: str) -> tuple[Taxonomy | None, list[Probl
                 fields[name] = None
             else:
                 # Topic titles are printed unescaped by the theme (tags, chips).
-                fields[name] = _text(rep, name, value, plain_only=name == "title")
+                # A topic title also goes into the nav of mkdocs.yml: one line.
+                fields[name] = _text(rep, name, value, plain_only=name == "title", one_line=name == "title")
         tid = fields["id"]
         if tid is not None:
             if not SLUG_RE.match(tid):

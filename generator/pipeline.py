@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +96,7 @@ def lock(project: Project, progress: Progress) -> Iterator[int]:
             print("waiting for another run of the generator in this project to finish…", file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
         # Whatever a killed run left half-done (it held the lock, so nobody else uses these).
-        remove_leftovers(project.root, ("docs",))
+        remove_leftovers(project.root, ("docs",))  # also .docs.keep-*: a killed build's snapshot
         mkdocs.recover(project.site)
         remove_leftovers(project.root, ("site",))
         yield fd
@@ -105,11 +107,15 @@ def lock(project: Project, progress: Progress) -> Iterator[int]:
 def check(
     project: Project, progress: Progress, memo: NoMemo | None = None
 ) -> tuple[Content | None, list[Problem]]:
-    """load → validate: every problem of content/, and the content if it has no error."""
+    """load → validate → classify: every problem of content/, and the content if it has no error."""
     memo = memo or NoMemo()
     inputs = memo.scan(project.content, project.mkdocs_yml)
     content, problems, _ = _load(project, progress, memo.known_papers(inputs, CONTENT))
-    return (None if any(p.is_error for p in problems) else content), problems
+    if content is None or any(p.is_error for p in problems):
+        return None, problems
+    known = memo.known_assignments(inputs, content.papers)
+    assignments = known | classify([p for p in content.papers if p.slug not in known], content.taxonomy)
+    return content, sorted(problems + validate.find_unplaced(content.papers, assignments))
 
 
 def _load(
@@ -201,11 +207,30 @@ def _generate(
 
 
 def build(project: Project, progress: Progress, *, strict: bool = False) -> tuple[WriteReport, list[Problem]]:
-    """generate, then `mkdocs build --strict` into site/ (left as it was if MkDocs fails)."""
+    """generate, then `mkdocs build --strict` into site/; if MkDocs fails, site/, docs/ and
+    mkdocs.yml are left as they were before the run.
+
+    The writer never changes a file in place (it writes a new file and renames it over),
+    so a tree of hard links is a free snapshot of the previous docs/.
+    """
     with lock(project, progress) as fd:
-        result = _generate(project, progress, strict=strict, memo=project.memo())
+        keep = Path(tempfile.mkdtemp(prefix=".docs.keep-", dir=project.root))
         try:
-            mkdocs.build(project.root, project.mkdocs_yml, project.site, progress, pass_fds=(fd,))
+            if project.docs.is_dir() and not project.docs.is_symlink():
+                shutil.copytree(project.docs, keep / "docs", copy_function=os.link)
+            config_before = project.mkdocs_yml.read_bytes()
+            result = _generate(project, progress, strict=strict, memo=project.memo())
+            try:
+                mkdocs.build(project.root, project.mkdocs_yml, project.site, progress, pass_fds=(fd,))
+            except BaseException:
+                mkdocs.write_config(project.mkdocs_yml, config_before.decode("utf-8"))
+                if (keep / "docs").is_dir():
+                    mkdocs.swap(keep / "docs", project.docs)
+                else:
+                    shutil.rmtree(project.docs, ignore_errors=True)
+                raise
         except mkdocs.SiteError as exc:
             raise BuildError(str(exc)) from None
+        finally:
+            shutil.rmtree(keep, ignore_errors=True)
     return result

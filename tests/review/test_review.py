@@ -338,15 +338,15 @@ def test_a_deleted_paper_leaves_its_topic_and_its_neighbours(repo: Path) -> None
     [move] = data["topics"]
     assert (move["id"], move["before"], move["after"], move["change"], move["left"]) == (
         "reasoning",
+        3,
         2,
-        1,
         -1,
         ["chain-of-thought-prompting"],
     )
     assert data["related"], "no page lost the deleted paper from its related papers"
     assert all("chain-of-thought-prompting" in p["lost"] for p in data["related"])
     assert "program-of-thoughts-prompting" in [p["slug"] for p in data["related"]]
-    assert "| Reasoning &#38; proofs (`reasoning`) | 2 | 1 | -1 |  | chain-of-thought-prompting |" in markdown
+    assert "| Reasoning &#38; proofs (`reasoning`) | 3 | 2 | -1 |  | chain-of-thought-prompting |" in markdown
 
 
 def test_a_taxonomy_change_moves_papers_between_topics(repo: Path) -> None:

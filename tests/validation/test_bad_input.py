@@ -407,14 +407,7 @@ def apply(root: Path, case: Case) -> None:
             write(path, data)
 
 
-#: Cases that the build cache hides today: `cache.across` reruns `check_collection` only when a
-#: front matter, the taxonomy or the set of papers changes, not when a page or notes do.
-STALE_IN_CACHE = pytest.mark.xfail(strict=True, reason="cache.across is not keyed on pages and notes")
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=STALE_IN_CACHE) if n == "page-link-missing" else n for n in CASES]
-)
+@pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_is_reported_where_it_is_and_nothing_is_written(project: Path, name: str) -> None:
     case = CASES[name]
     apply(project, case)

@@ -52,9 +52,6 @@ def test_a_file_of_hostile_notes_is_read_in_bounded_time(tmp_path: Path, pattern
         assert problem.line >= 1 and problem.col >= 1
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cache.across is not keyed on notes: the last generate's result is served"
-)
 def test_validate_sees_a_broken_link_added_to_notes_after_a_generate(project: Path) -> None:
     write(project / "content/papers/linking.md", paper("Linking Reasoning", body="See [q](qubits.md).\n"))
     assert run_main(project, "generate").status == 0
