@@ -92,7 +92,8 @@ def test_files_copied_adapted_and_starter_content(tmp_path: Path, cli: CliRunner
         init.SHIPPED_REPO not in github and "https://github.com/me/papers/blob/main/CONTRIBUTING.md" in github
     )
     workflow = yaml.safe_load((dest / ".github/workflows/pull-request.yml").read_text(encoding="utf-8"))
-    assert list(workflow["jobs"]) == ["check"]  # the shipped list's test suite is not there to run
+    # The shipped list's test suite and its Zensical comparison are not there to run.
+    assert list(workflow["jobs"]) == ["check", "review"]
     topics = (dest / "content/topics.yml").read_text(encoding="utf-8")
     assert topics.startswith("# Topic taxonomy") and "# Writing rules" in topics
     assert [t["id"] for t in yaml.safe_load(topics)["topics"]] == ["surveys", "benchmarks"]

@@ -13,16 +13,17 @@ def aside(root: Path) -> list[str]:
 
 
 def test_a_failed_mkdocs_build_leaves_docs_site_and_mkdocs_yml_as_they_were(project: Path) -> None:
-    # Valid content (validate passes) that mkdocs --strict refuses: a link to a page that does not exist.
-    write(project / "content/papers/broken-link.md", paper("A Broken Link", body="See [this](missing.md).\n"))
+    # Valid content (validate passes) with a theme that MkDocs refuses: a template that does not parse.
+    write(project / "content/papers/new-paper.md", paper("A New Paper", body="New notes.\n"))
     assert run_cli(project, "validate", "--strict").returncode == 0
+    write(project / "overrides/paper.html", "{% extends 'main.html' %}{% block content %}{% if %}")
     before = snapshot(project)
 
     proc = run_cli(project, "build", "--strict")
 
     assert proc.returncode == 1
     assert "mkdocs build --strict failed; site/ is unchanged" in proc.stderr
-    assert "missing.md" in proc.stderr
+    assert "Error building page" in proc.stderr
     assert snapshot(project) == before
     assert aside(project) == []
 
