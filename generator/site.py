@@ -125,8 +125,11 @@ def _entries(taxonomy: Taxonomy, indent: str) -> list[str]:
 def _check_nav(old: str, new: str, begin: int, end: int, taxonomy: Taxonomy) -> None:
     """Refuse a new mkdocs.yml that does not read back to the old nav with the topics put in."""
     wanted = [{t.title: f"topics/{t.id}.md"} for t in taxonomy.topics]
-    before, after = parse_config(old).get("nav"), parse_config(new).get("nav")
-    found = _strip_block(after, wanted)
+    before = parse_config(old).get("nav")
+    try:
+        found = _strip_block(parse_config(new).get("nav"), wanted)
+    except SiteError:  # the entries do not even parse where the block stands
+        found = None
     if found is None or _strip_block(before, None) != found:
         raise SiteError(
             f"mkdocs.yml:{begin + 1}:1: nav: writing the topics between lines {begin + 1} and {end + 1} "
