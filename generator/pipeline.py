@@ -22,11 +22,10 @@ from pathlib import Path
 from . import site as mkdocs
 from . import validate
 from .classify import classify
-from .incremental import Memo, NoMemo
+from .incremental import Inputs, Memo, NoMemo
 from .load import Content, read_content
 from .model import Problem
 from .progress import Progress
-from .related import find_related
 from .render import Site, render_site
 from .write import WriteError, WriteReport, remove_leftovers, write_tree
 
@@ -110,7 +109,7 @@ def check(
     """load → validate → classify: every problem of content/, and the content if it has no error."""
     memo = memo or NoMemo()
     inputs = memo.scan(project.content, project.mkdocs_yml)
-    content, problems, _ = _load(project, progress, memo.known_papers(inputs, CONTENT))
+    content, problems, _, _ = _load(project, progress, memo, inputs)
     if content is None or any(p.is_error for p in problems):
         return None, problems
     known = memo.known_assignments(inputs, content.papers)
@@ -119,20 +118,22 @@ def check(
 
 
 def _load(
-    project: Project,
-    progress: Progress,
-    known: dict | object,  # type: ignore[type-arg]
-) -> tuple[Content | None, list[Problem], list[Problem]]:
+    project: Project, progress: Progress, memo: NoMemo, inputs: Inputs
+) -> tuple[Content | None, list[Problem], list[Problem], list[Problem]]:
+    """load → validate: the content, every problem, the loader's problems, those across papers."""
     with progress.stage("load") as line:
-        content, loaded = read_content(project.content, CONTENT, known=known)  # type: ignore[arg-type]
+        content, loaded = read_content(project.content, CONTENT, known=memo.known_papers(inputs, CONTENT))
         line.detail = f"{len(content.papers) if content else 0} papers, {len(loaded)} problems"
     problems = list(loaded)
+    across: list[Problem] = []
     if content is not None:
         with progress.stage("validate") as line:
-            more = validate.check_collection(content)
+            known = memo.known_checks(inputs, content.papers)
+            across = validate.check_papers(content.papers) if known is None else list(known)
+            more = across + validate.find_broken_links(content)
             problems = sorted(problems + more)
             line.detail = f"{len(more)} problems across papers"
-    return content, problems, loaded
+    return content, problems, loaded, across
 
 
 def generate(
@@ -154,7 +155,7 @@ def _generate(
         if strict and kept:
             raise BuildError("content has problems; nothing was written", list(kept))
         return WriteReport(unchanged=len(inputs.files)), list(kept)
-    content, problems, loaded = _load(project, progress, memo.known_papers(inputs, CONTENT))
+    content, problems, loaded, across = _load(project, progress, memo, inputs)
     if content is None or any(p.is_error for p in problems) or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
     config = project.mkdocs_yml.read_text(encoding="utf-8")
@@ -175,11 +176,13 @@ def _generate(
         related = memo.known_related(inputs, content.papers)
         line.detail = "as the last run found them" if related is not None else "computed"
         if related is None:
+            from .related import find_related  # numpy and scipy: 0.3 s to import, for runs that use them
+
             related = find_related(content.papers)
     site = Site(content.papers, content.taxonomy, assignments, related, content.pages, **vars(settings))
     with progress.stage("render") as line:
         files = render_site(site)
-        plan = memo.plan(inputs, files, related, project.docs)
+        plan = memo.plan(inputs, settings, files, related, project.docs)
         rendered = {path: files[path]() for path in plan.render}
         line.detail = f"{len(rendered)} of {len(files)} files"
     with progress.stage("write") as line:
@@ -198,6 +201,7 @@ def _generate(
         CONTENT,
         content.papers,
         loaded,
+        across,
         assignments,
         related,
         report.states,

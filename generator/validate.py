@@ -347,8 +347,12 @@ def find_key_clashes(papers: Sequence[Paper]) -> list[Problem]:
     return out
 
 
+def check_papers(papers: Sequence[Paper]) -> list[Problem]:
+    """Report problems between papers that their front matter alone shows: duplicates, near
+    duplicates, citation keys taken twice."""
+    return sorted(find_duplicates(papers) + find_near_duplicates(papers) + find_key_clashes(papers))
+
+
 def check_collection(content: Content) -> list[Problem]:
     """Report problems that involve more than one paper or page."""
-    papers = content.papers
-    found = find_duplicates(papers) + find_near_duplicates(papers) + find_key_clashes(papers)
-    return sorted(found + find_broken_links(content))
+    return sorted(check_papers(content.papers) + find_broken_links(content))

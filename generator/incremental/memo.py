@@ -121,12 +121,15 @@ class Inputs:
         """All paper files but their notes, and the taxonomy: what topics and related papers read."""
         return _hash(sorted(self.heads.items()), self.files.get(TOPICS_FILE))
 
-    @cached_property
-    def catalogue(self) -> bytes:
-        """All of content/ but the notes of papers, and mkdocs.yml: what every page may show."""
+    def catalogue(self, settings: object) -> bytes:
+        """All of content/ but the notes of papers, and the site's settings: what every page may show.
+
+        The settings, not mkdocs.yml's bytes: the run writes the nav into it, and nothing
+        else of it reaches docs/.
+        """
         prefix = f"{PAPERS_DIR}/"
         others = sorted((k, v) for k, v in self.files.items() if not k.startswith(prefix))
-        return _hash(others, sorted(self.heads.items()), self.config)
+        return _hash(others, sorted(self.heads.items()), settings)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ class Records:
     #: By slug: (front matter digest, taxonomy digest) and the paper's topics.
     assignments: dict[str, tuple[tuple[bytes, bytes | None], Assignment]] = field(default_factory=dict)
     related: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
+    #: The checks across papers that read front matter only (validate.check_papers).
+    checks: tuple[Problem, ...] = ()
 
 
 def survey(folder: Path) -> dict[str, Stat]:
@@ -201,7 +206,12 @@ class NoMemo:
     def known_related(self, inputs: Inputs, papers: Sequence[Paper]) -> Related | None:
         return None
 
-    def plan(self, inputs: Inputs, files: Mapping[str, object], related: Related, docs: Path) -> Plan:
+    def known_checks(self, inputs: Inputs, papers: Sequence[Paper]) -> Sequence[Problem] | None:
+        return None
+
+    def plan(
+        self, inputs: Inputs, settings: object, files: Mapping[str, object], related: Related, docs: Path
+    ) -> Plan:
         return Plan(tuple(files))
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -327,16 +337,25 @@ class Memo(NoMemo):
             return kept[1]
         return None
 
+    def known_checks(self, inputs: Inputs, papers: Sequence[Paper]) -> Sequence[Problem] | None:
+        """The checks across papers, which read front matter only, as the last run found them."""
+        kept = self.records.related
+        if kept is not None and kept[0] == self._related_key(inputs, papers):
+            return self.records.checks
+        return None
+
     @staticmethod
     def _related_key(inputs: Inputs, papers: Sequence[Paper]) -> bytes:
         return _hash(inputs.fronts, [p.slug for p in papers])
 
     # --- what to write -----------------------------------------------------------------------
 
-    def plan(self, inputs: Inputs, files: Mapping[str, object], related: Related, docs: Path) -> Plan:
+    def plan(
+        self, inputs: Inputs, settings: object, files: Mapping[str, object], related: Related, docs: Path
+    ) -> Plan:
         """Render the files whose key changed or that are not on disk as written; keep the rest."""
         on_disk = self._docs or survey(docs)
-        self._keys = self._output_keys(inputs, files, related)
+        self._keys = self._output_keys(inputs, settings, files, related)
         outputs = self.state.outputs
         render, keep = [], set()
         for rel, key in self._keys.items():
@@ -348,8 +367,10 @@ class Memo(NoMemo):
         return Plan(tuple(render), frozenset(keep))
 
     @staticmethod
-    def _output_keys(inputs: Inputs, files: Mapping[str, object], related: Related) -> dict[str, bytes]:
-        catalogue = inputs.catalogue
+    def _output_keys(
+        inputs: Inputs, settings: object, files: Mapping[str, object], related: Related
+    ) -> dict[str, bytes]:
+        catalogue = inputs.catalogue(settings)
         every_related = _hash(sorted(related.items()))
         keys = {}
         for rel in files:
@@ -373,6 +394,7 @@ class Memo(NoMemo):
         display: str,
         papers: Sequence[Paper],
         loaded: Sequence[Problem],
+        checks: Sequence[Problem],
         assignments: Mapping[str, Assignment],
         related: Related,
         written: Mapping[str, os.stat_result],
@@ -381,9 +403,10 @@ class Memo(NoMemo):
         """Remember this run: call once docs/ and mkdocs.yml are written in full.
 
         `loaded` are the problems the loader found (the records of files with errors are
-        not kept: they are read again).  The records first, the state last: the state is
-        what claims that docs/ is as this run left it.  `config_after` is mkdocs.yml as
-        this run wrote it.
+        not kept: they are read again); `checks` those of `validate.check_papers`, which,
+        like related papers, follow from the front matter of every paper.  The records
+        first, the state last: the state is what claims that docs/ is as this run left it.
+        `config_after` is mkdocs.yml as this run wrote it.
         """
         records = self.records
         taxonomy = inputs.files.get(TOPICS_FILE)
@@ -407,6 +430,7 @@ class Memo(NoMemo):
                 for p in papers
             }
             records.related = (related_key, dict(related))
+            records.checks = tuple(checks)
             store.save(self.folder / "records", self.key, self.version, records)
         # Else what is on disk stays: the few papers read anew are cheaper to read again next time
         # than the records of the whole list are to write (a notes edit reads one).

@@ -91,7 +91,7 @@ _HREF = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "overrides")).f
         ("HTTP://X.ORG/", "HTTP://X.ORG/"),
         ("mailto:a@b.org", "mailto:a@b.org"),
         ("../../topics/x/", "../../topics/x/"),
-        ("papers/a:b/", "papers/a:b/"),
+        ("papers/a:b/", ""),  # any colon drops a link that is not http(s) or mailto: the theme runs on MiniJinja too
         ("#top", "#top"),
         ("//cdn.example/x", "//cdn.example/x"),
         ('https://x.org/"onmouseover="alert(1)', "https://x.org/&#34;onmouseover=&#34;alert(1)"),
@@ -101,7 +101,7 @@ _HREF = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "overrides")).f
         ("java\tscript:alert(1)", ""),
         ("\x01javascript:alert(1)", ""),
         # Relative (a path '&' and a fragment): escaped, the browser never decodes the 'j'.
-        ("&#106;avascript:alert(1)", "&amp;#106;avascript:alert(1)"),
+        ("&#106;avascript:alert(1)", ""),
         ("data:text/html,<script>", ""),
         ("vbscript:msgbox(1)", ""),
         ("https:alert(1)", ""),
