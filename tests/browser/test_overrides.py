@@ -91,7 +91,7 @@ _HREF = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "overrides")).f
         ("HTTP://X.ORG/", "HTTP://X.ORG/"),
         ("mailto:a@b.org", "mailto:a@b.org"),
         ("../../topics/x/", "../../topics/x/"),
-        ("papers/a:b/", ""),  # any colon drops a link that is not http(s) or mailto: the theme runs on MiniJinja too
+        ("papers/a:b/", ""),  # any colon drops a link that is not http(s) or mailto (MiniJinja too)
         ("#top", "#top"),
         ("//cdn.example/x", "//cdn.example/x"),
         ('https://x.org/"onmouseover="alert(1)', "https://x.org/&#34;onmouseover=&#34;alert(1)"),

@@ -242,7 +242,8 @@ def test_notes_edit_rewrites_only_the_files_that_change(warm: Path, run: Run) ->
     # pages, feeds and exports show no notes.
     assert changed == {f"docs/papers/{slug}.md"}
     assert "write: 1 written, 0 deleted" in proc.stderr
-    assert re.search(r"^render: 1 of \d+ files", proc.stderr, re.MULTILINE), proc.stderr  # nothing else rendered
+    # Nothing else was even rendered.
+    assert re.search(r"^render: 1 of \d+ files", proc.stderr, re.MULTILINE), proc.stderr
     assert "related: as the last run found them" in proc.stderr  # related papers not computed again
 
 
