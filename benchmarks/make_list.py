@@ -34,9 +34,9 @@ if str(REPO) not in sys.path:  # run as a script: make `generator` importable
     sys.path.insert(0, str(REPO))
 
 from generator.classify import classify  # noqa: E402
-from generator.importer import slugify  # noqa: E402
 from generator.load import load_content  # noqa: E402
 from generator.model import STATUSES, Taxonomy  # noqa: E402
+from generator.slugs import slugify  # noqa: E402
 from generator.text import title_key  # noqa: E402
 
 TOPICS = 20

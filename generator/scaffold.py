@@ -16,9 +16,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .importer import dump_field, slugify
 from .load import PAPERS_DIR, SLUG_RE, load_paper, read_content
 from .model import Problem
+from .paperfile import dump_field
+from .slugs import slugify
 from .validate import find_duplicates, find_near_duplicates
 
 #: Order of the fields in a new file: what identifies the paper first, the abstract last.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import importer
+from generator import match, merge, paperfile
 from generator.load import load_content, load_paper
 from generator.sources import detect
 from generator.sources.entry import SourceEntry
@@ -49,13 +49,13 @@ def _project(tmp_path: Path) -> Path:
 
 def _import(
     root: Path, entries: list[SourceEntry], fmt: str = "bib", name: str = "library.bib"
-) -> importer.ImportReport:
+) -> match.ImportReport:
     """Import `entries` as a reader of format `fmt` would return them from the file `name`."""
-    papers, ledger_path = root / "content" / "papers", root / importer.LEDGER
-    ledger = importer.read_ledger(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
-    plan = importer.make_plan(entries, papers, name, DAY, ledger, fmt=fmt, display=name)
+    papers, ledger_path = root / "content" / "papers", root / paperfile.LEDGER
+    ledger = paperfile.read_ledger(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
+    plan = match.make_plan(entries, papers, name, DAY, ledger, fmt=fmt, display=name)
     assert plan.problems == [] and plan.fatal == []
-    importer.write_plan(papers, plan.writes, ledger_path, importer.render_ledger(plan.ledger))
+    paperfile.write_plan(papers, plan.writes, ledger_path, paperfile.render_ledger(plan.ledger))
     return plan.report
 
 
@@ -136,8 +136,8 @@ def test_dump_then_bib_then_curator_edits_then_bib_again(tmp_path: Path, cli: Cl
     )
     assert fields["bib_fields"] == {"pages": "5998--6008"}
     assert " ".join(fields) == "title added abstract authors year venue type cite_key doi bib_fields imported"
-    assert set(importer.read_owned(fields["imported"]["dump"])) == {"title", "abstract"}
-    assert set(importer.read_owned(fields["imported"]["bib"])) == {
+    assert set(merge.read_owned(fields["imported"]["dump"])) == {"title", "abstract"}
+    assert set(merge.read_owned(fields["imported"]["bib"])) == {
         "authors",
         "year",
         "venue",
@@ -267,7 +267,7 @@ def test_the_same_doi_twice_in_a_library_is_reported_with_both_lines(tmp_path: P
         SourceEntry(line=1, col=1, title="One Title", doi="10.1000/XYZ"),
         SourceEntry(line=9, col=3, title="Another Title", doi="10.1000/xyz"),
     ]
-    plan = importer.make_plan(entries, tmp_path, "lib.bib", DAY, {}, fmt="bib", display="lib.bib")
+    plan = match.make_plan(entries, tmp_path, "lib.bib", DAY, {}, fmt="bib", display="lib.bib")
     assert [str(p) for p in sorted(plan.problems)] == [
         "lib.bib:1:1: DOI 10.1000/xyz appears twice in the file (again on line 9)",
         "lib.bib:9:3: DOI 10.1000/xyz appears twice in the file (first on line 1)",
@@ -300,7 +300,7 @@ def test_a_new_paper_has_the_content_format_fields_in_order_and_validates(tmp_pa
     _import(root, [entry], fmt="csl", name="zotero.json")
     path = root / "content" / "papers" / "a-complete-entry.md"
     fields = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-    assert list(fields) == ["title", "added", *importer.FIELDS[1:], "imported"]
+    assert list(fields) == ["title", "added", *paperfile.FIELDS[1:], "imported"]
     assert fields["title"] == "A Complete Entry"
     assert fields["tags"] == ["machines", "yes"]
     paper, problems = load_paper(path, "a-complete-entry.md", ("reasoning",))

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import importer, text
+from generator import importer, merge, paperfile, text
 from generator.load import load_content
 from generator.model import LINK_KINDS
+from generator.sources.dump import DumpEntry, extract_links, parse_dump
 
 from .conftest import ROOT, SEED, SEED_PAPERS, CliRunner
 
@@ -58,8 +59,8 @@ def counts(stdout: str) -> tuple[int, int, int, int]:
     return n["added"], n["updated"], n["unchanged"], n["kept"]
 
 
-def seed_entries() -> list[importer.DumpEntry]:
-    entries, problems = importer.parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
+def seed_entries() -> list[DumpEntry]:
+    entries, problems = parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
     assert problems == []
     return entries
 
@@ -101,7 +102,7 @@ def test_seed_dump_has_215_papers_and_no_boilerplate() -> None:
 
 def test_dump_with_a_missing_abstract_is_reported_with_its_line() -> None:
     text = "Get trending papers in your email inbox!\nSubscribeA title\nAn abstract.\nA lonely title\n"
-    entries, problems = importer.parse_dump(text, "dump.txt")
+    entries, problems = parse_dump(text, "dump.txt")
     assert [e.title for e in entries] == ["A title"]
     assert [str(p) for p in problems] == [
         "dump.txt:4:1: title 'A lonely title' has no abstract line after it"
@@ -115,7 +116,7 @@ def test_subscribe_is_removed_only_where_the_page_glued_it() -> None:
         'Get trending papers in your email inbox once a day!\nSubscribe\n\nSubscribe"Quoted" Title\n'
         "Abstract three.\n"
     )
-    entries, problems = importer.parse_dump(text, "dump.txt")
+    entries, problems = parse_dump(text, "dump.txt")
     assert problems == []
     assert [(e.title, e.line) for e in entries] == [
         ("First Title", 2),
@@ -127,8 +128,8 @@ def test_subscribe_is_removed_only_where_the_page_glued_it() -> None:
 def test_dump_with_windows_line_endings_and_blank_lines_reads_the_same() -> None:
     text = SEED.read_text(encoding="utf-8")
     crlf = text.replace("\n", "\r\n\r\n")
-    assert importer.parse_dump(crlf, "x")[0] == [
-        importer.DumpEntry(e.title, e.abstract, 2 * e.line - 1) for e in seed_entries()
+    assert parse_dump(crlf, "x")[0] == [
+        DumpEntry(e.title, e.abstract, 2 * e.line - 1) for e in seed_entries()
     ]
 
 
@@ -136,7 +137,7 @@ def test_unicode_line_separators_inside_an_abstract_do_not_split_it() -> None:
     text = (
         "Title One\nAn abstract\u2028with a line separator,\x85a NEL\x0cand a form feed.\nTitle Two\nTwo.\n"
     )
-    entries, problems = importer.parse_dump(text, "dump.txt")
+    entries, problems = parse_dump(text, "dump.txt")
     assert problems == []
     assert [(e.title, e.abstract) for e in entries] == [
         ("Title One", "An abstract with a line separator, a NEL and a form feed."),
@@ -250,7 +251,7 @@ def test_extract_links_sorts_kinds_and_strips_punctuation() -> None:
         "See https://doi.org/10.1145/3583780.3615000; (https://example.org/site/(v2)) and "
         "https://github.com/a/b. again https://github.com/a/b!"
     )
-    assert importer.extract_links(abstract) == {
+    assert extract_links(abstract) == {
         "code": ["https://gitlab.com/a/b", "https://github.com/a/b"],
         "data": ["https://zenodo.org/records/1"],
         "doi": ["10.1145/3583780.3615000"],
@@ -456,17 +457,17 @@ def test_shipped_content_is_the_import_of_the_seed(tmp_path: Path, cli: CliRunne
     for name in shipped_files:
         want, _ = read_fields(fresh / name)
         have, _ = read_fields(shipped / name)
-        have_managed = {k: have[k] for k in importer.MANAGED if k in have}
-        if importer.digest(have_managed) != have["imported"]["digest"]:
+        have_managed = {k: have[k] for k in merge.MANAGED if k in have}
+        if merge.digest(have_managed) != have["imported"]["digest"]:
             continue  # a curator changed what the importer wrote; the importer keeps their version
-        assert have_managed == {k: want[k] for k in importer.MANAGED if k in want}, name
+        assert have_managed == {k: want[k] for k in merge.MANAGED if k in want}, name
         assert have["added"] == want["added"], name
         # The shipped files carry the single digest of the first importer; a fresh import writes
         # a digest per field, for the same values.
         assert have["imported"]["key"] == want["imported"]["key"], name
         assert have["imported"]["from"] == want["imported"]["from"], name
-        owned = importer.read_owned(want["imported"]["dump"])
-        assert owned == {k: importer.field_digest(v) for k, v in have_managed.items()}, name
+        owned = merge.read_owned(want["imported"]["dump"])
+        assert owned == {k: merge.field_digest(v) for k, v in have_managed.items()}, name
 
 
 # --- Hardening (issue 9): kills, comments, duplicates, output that validates -----------------------
@@ -600,7 +601,7 @@ def test_import_killed_at_any_point_is_finished_by_the_next_run(tmp_path: Path) 
     assert sorted(p.abstract for p in content.papers) == sorted(
         f"{ABSTRACT} Number {i}, second." for i in range(n + n // 2)
     )
-    assert len(importer.read_ledger(ledger.read_text(encoding="utf-8"))) == n + n // 2
+    assert len(paperfile.read_ledger(ledger.read_text(encoding="utf-8"))) == n + n // 2
 
 
 COMMENTED = """\
@@ -638,8 +639,8 @@ def test_curator_comments_survive_an_update_of_the_fields_they_sit_in(tmp_path: 
     }
     path = root / "content" / "papers" / "serial-scaling-of-computation.md"
     path.parent.mkdir()
-    key = importer._key_hash(title)
-    path.write_text(COMMENTED.format(title=title, abstract=abstract, digest=importer.digest(values), key=key))
+    key = merge.key_hash(title)
+    path.write_text(COMMENTED.format(title=title, abstract=abstract, digest=merge.digest(values), key=key))
     dump = root / "dump.txt"
     new_abstract = f"{ABSTRACT} Revised. Code: https://github.com/example/three."
     dump.write_text(_dump([(title, new_abstract)]), encoding="utf-8")

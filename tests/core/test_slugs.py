@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import importer
+from generator import match
 from generator.load import SLUG_RE
+from generator.slugs import SLUG_MAX, slugify
+from generator.sources.dump import DumpEntry, parse_dump
 
 from .conftest import SEED, SEED_PAPERS, CliRunner
 
@@ -36,23 +38,23 @@ DAY = dt.date(2025, 1, 2)
     ],
 )
 def test_slugify(title: str, slug: str) -> None:
-    assert importer.slugify(title) == slug
-    assert SLUG_RE.match(importer.slugify(title))
+    assert slugify(title) == slug
+    assert SLUG_RE.match(slugify(title))
 
 
 def test_long_titles_are_cut_at_a_word_boundary() -> None:
     title = (
         "Modified Singly-Runge-Kutta-TASE methods for the numerical solution of stiff differential equations"
     )
-    slug = importer.slugify(title)
+    slug = slugify(title)
     assert slug == "modified-singly-runge-kutta-tase-methods-for-the-numerical-solution-of"
-    assert len(slug) <= importer.SLUG_MAX
+    assert len(slug) <= SLUG_MAX
     assert title.lower().replace("-", " ").startswith(slug.replace("-", " "))
 
 
 def test_seed_slugs_are_valid_and_unique() -> None:
-    entries, _ = importer.parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
-    slugs = [importer.slugify(e.title) for e in entries]
+    entries, _ = parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
+    slugs = [slugify(e.title) for e in entries]
     assert len(set(slugs)) == SEED_PAPERS
     for slug in slugs:
         assert SLUG_RE.match(slug), slug
@@ -62,16 +64,16 @@ def test_seed_slugs_are_valid_and_unique() -> None:
 # Three titles that share their first 72 slug characters, so their slugs collide.
 PREFIX = "A Very Long Title About Scalable Parallel Computation on Heterogeneous Clusters"
 COLLIDING = [f"{PREFIX} of GPUs", f"{PREFIX} of TPUs", f"{PREFIX} of FPGAs"]
-BASE = importer.slugify(COLLIDING[0])
+BASE = slugify(COLLIDING[0])
 
 
-def _entries(titles: list[str]) -> list[importer.DumpEntry]:
+def _entries(titles: list[str]) -> list[DumpEntry]:
     abstract = "An abstract long enough to be one, about computation on clusters of accelerators and more."
-    return [importer.DumpEntry(t, abstract, 2 * i + 1) for i, t in enumerate(titles)]
+    return [DumpEntry(t, abstract, 2 * i + 1) for i, t in enumerate(titles)]
 
 
-def _import(papers: Path, titles: list[str]) -> importer.ImportReport:
-    writes, report, problems = importer.plan_import(_entries(titles), papers, "dump.txt", DAY)
+def _import(papers: Path, titles: list[str]) -> match.ImportReport:
+    writes, report, problems = match.plan_import(_entries(titles), papers, "dump.txt", DAY)
     assert problems == []
     for path, text in writes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +82,7 @@ def _import(papers: Path, titles: list[str]) -> importer.ImportReport:
 
 
 def test_collisions_get_numbered_suffixes_in_dump_order(tmp_path: Path) -> None:
-    assert {importer.slugify(t) for t in COLLIDING} == {BASE}
+    assert {slugify(t) for t in COLLIDING} == {BASE}
     report = _import(tmp_path, COLLIDING)
     assert report.added == [BASE, f"{BASE}-2", f"{BASE}-3"]
     titles = {p.stem: p.read_text(encoding="utf-8").split("\n")[1] for p in tmp_path.iterdir()}
@@ -108,7 +110,7 @@ def test_a_title_that_differs_only_in_punctuation_is_the_same_paper(tmp_path: Pa
 
 
 def test_the_same_title_twice_in_one_dump_is_a_problem(tmp_path: Path) -> None:
-    _writes, report, problems = importer.plan_import(
+    _writes, report, problems = match.plan_import(
         _entries(["Non-deep Networks", "Non-Deep Networks"]), tmp_path, "dump.txt", DAY
     )
     # Neither is imported: which of the two abstracts is right is not the importer's guess to make.
@@ -124,5 +126,5 @@ def test_import_cli_uses_stable_slugs(tmp_path: Path, cli: CliRunner) -> None:
     (tmp_path / "content").mkdir()
     cli(tmp_path, "import", str(SEED), "--added", "2025-01-02")
     names = sorted(p.stem for p in (tmp_path / "content" / "papers").iterdir())
-    entries, _ = importer.parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
-    assert names == sorted(importer.slugify(e.title) for e in entries)
+    entries, _ = parse_dump(SEED.read_text(encoding="utf-8"), SEED.name)
+    assert names == sorted(slugify(e.title) for e in entries)
