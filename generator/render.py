@@ -2,6 +2,9 @@
 
 Nothing here reads or writes files except the Jinja templates themselves.
 Every listing is sorted by an explicit key so the output is deterministic.
+This module makes the paper pages, the curators' pages and papers.json, and
+lists every file; `listings` renders the files showing the list as a whole,
+`sitemodel` holds the `Site` record and `templating` the Jinja environment.
 """
 
 from __future__ import annotations
@@ -9,31 +12,32 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
-import jinja2
-
-from . import bibtex, charts, citations, feeds, sanitize, text
+from . import bibtex, citations, text
 from .layout import paper_path, paper_url, topic_path
-from .model import SINGLE_LINKS, Assignment, Page, Paper, Taxonomy, Topic
+from .listings import (
+    BIBLIOGRAPHY,
+    CHARTS,
+    CSL_JSON,
+    FEED_ALL,
+    feed_path,
+    render_all_papers,
+    render_bibliography,
+    render_charts,
+    render_feeds,
+    render_home,
+    render_tags,
+    render_topic,
+    render_topics_index,
+)
+from .model import SINGLE_LINKS, Page, Paper
+from .sitemodel import Site
+from .templating import render_template
 
-TEMPLATES = Path(__file__).parent / "templates"
-RECENT = 10
-#: Neighbouring topics shown on a topic page.
-NEIGHBOURS = 8
-#: Where the feeds, the bibliography and the charts go in the docs tree.  Feeds sit at the
-#: root: Material reads every <link rel="alternate"> as a language version of the site and
-#: fetches the sitemap.xml beside it, which only exists at the root (elsewhere: a 404 and a
-#: console error on every page).
-FEED_ALL = "feed.xml"
-BIBLIOGRAPHY = "papers.bib"
-CSL_JSON = "papers.csl.json"
-CHARTS = "assets/charts"
+__all__ = ["Site", "list_paths", "render_list_files", "render_paper", "render_site"]
 
 LINK_LABELS = {
     "url": "Paper",
@@ -44,90 +48,6 @@ LINK_LABELS = {
     "data": "Data",
     "project": "Project page",
 }
-
-
-@dataclass(frozen=True)
-class Site:
-    """Everything the renderer needs, computed by the earlier stages."""
-
-    papers: tuple[Paper, ...]
-    taxonomy: Taxonomy
-    assignments: Mapping[str, Assignment]
-    related: Mapping[str, tuple[str, ...]]
-    pages: tuple[Page, ...] = ()
-    #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
-    site_url: str = ""
-    site_name: str = "Reading list"
-
-    # The cached properties below are values derived from the fields, computed once on
-    # first use: a frozen record whose every value follows from its fields.
-
-    def url(self, path: str) -> str:
-        """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
-        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else path
-
-    @cached_property
-    def cite_keys(self) -> Mapping[str, str]:
-        """Each paper's citation key, by slug (unique across the list)."""
-        return bibtex.cite_keys(self.papers)
-
-    @cached_property
-    def citations(self) -> dict[str, str]:
-        """Each paper's BibTeX entry ("" if it cannot be cited), by slug."""
-        return {p.slug: self.citation(p) for p in self.papers}
-
-    def citation(self, paper: Paper) -> str:
-        """One paper's BibTeX entry, "" if it cannot be cited."""
-        return bibtex.render_entry(paper, self.cite_keys[paper.slug])
-
-    @cached_property
-    def by_slug(self) -> dict[str, Paper]:
-        return {p.slug: p for p in self.papers}
-
-    @cached_property
-    def members(self) -> dict[str, tuple[Paper, ...]]:
-        """Papers of each topic, newest first, then by title."""
-        out: dict[str, list[Paper]] = {t.id: [] for t in self.taxonomy.topics}
-        for paper in self.papers:
-            for tid in self.assignments[paper.slug].topics:
-                out[tid].append(paper)
-        return {tid: tuple(sort_papers(ps)) for tid, ps in out.items()}
-
-    @cached_property
-    def shared(self) -> dict[tuple[str, str], int]:
-        """Number of papers each pair of topics shares."""
-        counts: dict[tuple[str, str], int] = {}
-        for paper in self.papers:
-            tids = sorted(self.assignments[paper.slug].topics)
-            for i, a in enumerate(tids):
-                for b in tids[i + 1 :]:
-                    counts[(a, b)] = counts.get((a, b), 0) + 1
-        return counts
-
-    @cached_property
-    def topics_by_id(self) -> dict[str, Topic]:
-        return {t.id: t for t in reversed(self.taxonomy.topics)}  # the first of an id wins, as in get()
-
-    def topics_of(self, paper: Paper) -> tuple[Topic, ...]:
-        by_id = self.topics_by_id
-        return tuple(by_id[tid] for tid in self.assignments[paper.slug].topics if tid in by_id)
-
-    def neighbours(self, topic_id: str) -> list[tuple[Topic, int]]:
-        """Topics sharing papers with `topic_id`, most shared first."""
-        out = []
-        for (a, b), n in self.shared.items():
-            other = b if a == topic_id else a if b == topic_id else None
-            if other is not None:
-                topic = self.taxonomy.get(other)
-                assert topic is not None
-                out.append((topic, n))
-        out.sort(key=lambda tn: (-tn[1], tn[0].id))
-        return out
-
-
-def sort_papers(papers: Sequence[Paper]) -> list[Paper]:
-    """Newest first; ties by title, then slug."""
-    return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
 
 
 def paper_links(paper: Paper) -> list[dict[str, str]]:
@@ -165,55 +85,6 @@ def link_href(kind: str, value: str) -> str:
     if kind == "arxiv":
         return f"https://arxiv.org/abs/{value}"
     return value
-
-
-# Characters YAML reads as line breaks or refuses in a stream: JSON leaves them as they are,
-# so they are written as escapes, which YAML's double-quoted strings read back.
-_YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-
-
-def front_matter(data: dict[str, Any]) -> str:
-    """Front matter holding `data`, written as JSON (which is YAML), one key a line.
-
-    json's C encoder is ten times faster than any YAML emitter, and every YAML
-    reader reads the result back to the same values.
-    """
-    lines = ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items())
-    return f"---\n{{{lines}}}\n---\n"
-
-
-def _json(value: object) -> str:
-    encoded = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        # Templates are part of the generator (their digest keys the cache): a run never sees
-        # them change, so no `stat` of the template file before every page.
-        auto_reload=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = text.md_inline
-    env.filters["html"] = text.html_text
-    env.filters["summary"] = text.first_sentence
-    env.filters["credit"] = text.credit
-    env.filters["front_matter"] = front_matter
-    # Validation already refuses notes that could run script; this is the second line.
-    env.filters["safe_markdown"] = sanitize.sanitize_markdown
-    return env
-
-
-_ENV = _environment()
-
-
-def render_template(name: str, **context: Any) -> str:
-    return _ENV.get_template(name).render(**context)
 
 
 def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
@@ -287,136 +158,6 @@ def code_fence(code: str) -> str:
     """A backtick fence longer than any run of backticks in `code`."""
     longest = max((len(run) for run in re.findall("`+", code)), default=0)
     return "`" * max(3, longest + 1)
-
-
-def render_bibliography(site: Site) -> str:
-    return bibtex.render_bibliography({site.cite_keys[slug]: e for slug, e in site.citations.items()})
-
-
-def feed_path(topic_id: str | None = None) -> str:
-    """Where a feed goes in the docs tree: the whole list's, or a topic's."""
-    return FEED_ALL if topic_id is None else f"feed-{topic_id}.xml"
-
-
-def render_feeds(site: Site) -> dict[str, str]:
-    """The Atom feed of the whole list and one per topic, by docs path."""
-
-    def url_of(paper: Paper) -> str:
-        return site.url(paper_url(paper.slug))
-
-    files = {
-        FEED_ALL: feeds.render_feed(
-            site.papers,
-            title=f"{site.site_name}: recently added papers",
-            subtitle=f"The newest of the {len(site.papers)} papers of the list.",
-            feed_url=site.url(FEED_ALL),
-            page_url=site.url(""),
-            author=site.site_name,
-            url_of=url_of,
-            topics_of=site.topics_of,
-        )
-    }
-    for topic in site.taxonomy.topics:
-        files[feed_path(topic.id)] = feeds.render_feed(
-            site.members[topic.id],
-            title=f"{site.site_name}: {topic.title}",
-            subtitle=text.first_sentence(topic.description, 300),
-            feed_url=site.url(feed_path(topic.id)),
-            page_url=site.url(f"topics/{topic.id}/"),
-            author=site.site_name,
-            url_of=url_of,
-            topics_of=site.topics_of,
-        )
-    return files
-
-
-def topics_by_size(site: Site) -> list[Topic]:
-    """Largest topic first, then by id: the order of the home page's table and charts."""
-    return sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id))
-
-
-def _counts(rows: Sequence[tuple[str, int]]) -> str:
-    return "; ".join(f"{label}: {n}" for label, n in rows)
-
-
-def render_charts(site: Site) -> dict[str, str]:
-    """The SVG pictures of the home and topic pages, by docs path."""
-    ranked = topics_by_size(site)
-    sizes = [(t.title, len(site.members[t.id])) for t in ranked]
-    index = {t.id: i for i, t in enumerate(ranked)}
-    shared: dict[tuple[int, int], int] = {}
-    for (a, b), n in site.shared.items():
-        i, j = sorted((index[a], index[b]))
-        shared[(i, j)] = n
-    titles = {t.id: t.title for t in ranked}
-    most = [(f"{titles[a]} and {titles[b]}", n) for (a, b), n in sorted(site.shared.items(), key=_most)[:5]]
-    overlap = f"Most shared: {_counts(most)}." if most else "No paper is in two topics."
-    files = {
-        f"{CHARTS}/topics.svg": charts.bar_chart(
-            sizes, title="Papers per topic", desc=f"Papers in each topic, largest first. {_counts(sizes)}."
-        ),
-        f"{CHARTS}/shared-topics.svg": charts.cooccurrence_chart(
-            sizes,
-            shared,
-            title="Papers shared between topics",
-            desc="For each pair of topics, the number of papers in both; the diagonal is each "
-            f"topic's size. {overlap}",
-        ),
-    }
-    for topic in site.taxonomy.topics:
-        rows = [(topic.title, len(site.members[topic.id]))]
-        rows += [(f"also in {t.title}", n) for t, n in site.neighbours(topic.id)[:NEIGHBOURS]]
-        files[f"{CHARTS}/topic-{topic.id}.svg"] = charts.bar_chart(
-            rows,
-            own=0,
-            title=f"{topic.title}: size and neighbouring topics",
-            desc=f"Papers in {topic.title}, and how many of them are also in each neighbouring topic. "
-            f"{_counts(rows)}.",
-        )
-    return files
-
-
-def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
-    return (-pair[1], pair[0])
-
-
-def render_topic(site: Site, topic: Topic) -> str:
-    return render_template(
-        "topic.md.j2",
-        topic=topic,
-        papers=site.members[topic.id],
-        neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
-        feed=feed_path(topic.id),
-        chart=f"{CHARTS}/topic-{topic.id}.svg",
-    )
-
-
-def render_topics_index(site: Site) -> str:
-    return render_template("topics.md.j2", taxonomy=site.taxonomy, members=site.members)
-
-
-def render_all_papers(site: Site) -> str:
-    papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template("papers.md.j2", papers=papers, site=site)
-
-
-def render_home(site: Site) -> str:
-    return render_template(
-        "home.md.j2",
-        site=site,
-        recent=sort_papers(site.papers)[:RECENT],
-        topics=topics_by_size(site),
-        feed=FEED_ALL,
-        bibliography=BIBLIOGRAPHY,
-        csl=CSL_JSON,
-        cited=sum(1 for entry in site.citations.values() if entry),
-        charts=CHARTS,
-        tag_count=len({tag for p in site.papers for tag in p.tags}),
-    )
-
-
-def render_tags() -> str:
-    return render_template("tags.md.j2")
 
 
 def render_papers_json(site: Site) -> str:

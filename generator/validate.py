@@ -12,9 +12,9 @@ from urllib.parse import unquote
 from . import dedupe, sanitize
 from .bibtex import cite_keys
 from .layout import paper_path
+from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
-from .render import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
 from .text import title_key
 
 _ARXIV_URL = re.compile(

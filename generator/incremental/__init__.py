@@ -17,6 +17,7 @@ The interface, in pipeline order:
 - `save`: remember this run, once docs/ is written.
 """
 
-from .memo import Inputs, Memo, NoMemo, Plan
+from .inputs import Inputs
+from .memo import Memo, NoMemo, Plan
 
 __all__ = ["Inputs", "Memo", "NoMemo", "Plan"]

@@ -4,7 +4,7 @@ bibtexparser 2 splits the file into blocks and fields and reports blocks it coul
 parse, duplicate citation keys and duplicate fields, each with the line it starts on.
 It is run with an empty middleware stack: its string interpolation leaves an unknown
 `@string` macro in place without a word, and does not evaluate `#` concatenation, so
-field values are evaluated here (`_Values`), where an unknown macro is an error.
+field values are evaluated by `bibvalues.Values`, where an unknown macro is an error.
 LaTeX is turned into text by `latex.to_text`.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
@@ -29,6 +28,7 @@ from bibtexparser.model import (
 
 from ..model import Problem, Severity
 from . import normalize
+from .bibvalues import MacroError, Values
 from .entry import SourceEntry
 from .latex import to_text
 
@@ -74,98 +74,14 @@ BIB_FIELDS = (
     "institution",
     "howpublished",
 )
-#: BibTeX's predefined macros: the months.
-MONTHS = {m: m for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
-_MACRO = re.compile(r"[^\s\"#%'(),={}]+")
 _STRAY = re.compile(r"^\s*[,}]|^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.MULTILINE)
 _LINK_FIELDS = ("url", "doi", "file", "pdf", "eprint", "arxivid")
-
-
-class _MacroError(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-@dataclass
-class _Values:
-    """The values of `@string` macros so far, and the evaluation of field values that use them."""
-
-    macros: dict[str, str] = field(default_factory=lambda: dict(MONTHS))
-
-    def evaluate(self, raw: str) -> str:
-        """Evaluate `{...}`, `"..."`, numbers and macros joined by `#`; _MacroError for an unknown macro."""
-        raw = raw.strip()
-        # Nearly every value is one braced group.  The splitter hands over values whose braces
-        # balance, so one that starts and ends with a brace and has no '#' is one group.
-        if len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}" and ("#" not in raw or _closes_at_end(raw)):
-            return raw[1:-1]
-        parts: list[str] = []
-        i, n = 0, len(raw)
-        while i < n:
-            c = raw[i]
-            if c.isspace() or c == "#":
-                i += 1
-            elif c == "{":
-                end = _matching_brace(raw, i)
-                parts.append(raw[i + 1 : end])
-                i = end + 1
-            elif c == '"':
-                end = _closing_quote(raw, i)
-                parts.append(raw[i + 1 : end])
-                i = end + 1
-            else:
-                m = _MACRO.match(raw, i)
-                if m is None:
-                    raise _MacroError(raw[i])
-                word = m.group(0)
-                if word.isdigit():
-                    parts.append(word)
-                elif word.lower() in self.macros:
-                    parts.append(self.macros[word.lower()])
-                else:
-                    raise _MacroError(word)
-                i = m.end()
-        return "".join(parts)
-
-
-def _closes_at_end(raw: str) -> bool:
-    return _matching_brace(raw, 0) == len(raw) - 1
-
-
-_BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
-
-
-def _matching_brace(s: str, start: int) -> int:
-    depth = 0
-    for m in _BRACE.finditer(s, start):
-        c = m.group(0)
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return m.start()
-    return len(s) - 1  # the splitter only hands over balanced values
-
-
-def _closing_quote(s: str, start: int) -> int:
-    depth = 0
-    for i in range(start + 1, len(s)):
-        c = s[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == '"' and depth == 0 and s[i - 1] != "\\":
-            return i
-    return len(s)
 
 
 def read_bib(text: str, display: str) -> tuple[list[SourceEntry], list[Problem]]:
     """Read a BibTeX library; report every problem, and leave out the entries that have one."""
     library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
-    values = _Values()
+    values = Values()
     entries: list[SourceEntry] = []
     problems: list[Problem] = []
     keys: dict[str, int] = {}
@@ -212,10 +128,10 @@ def _line(block: Block) -> int:
     return (block.start_line or 0) + 1
 
 
-def _define(block: String, values: _Values, display: str, problems: list[Problem]) -> None:
+def _define(block: String, values: Values, display: str, problems: list[Problem]) -> None:
     try:
         values.macros[block.key.lower()] = values.evaluate(block.value)
-    except _MacroError as exc:
+    except MacroError as exc:
         problems.append(
             Problem(display, _line(block), 1, f"@string {block.key}: unknown @string macro {exc.name!r}")
         )
@@ -258,7 +174,7 @@ def _stray(block: ImplicitComment) -> tuple[int, str] | None:
 
 
 def _entry(
-    block: Entry, values: _Values, keys: dict[str, int], display: str, problems: list[Problem]
+    block: Entry, values: Values, keys: dict[str, int], display: str, problems: list[Problem]
 ) -> SourceEntry | None:
     line = _line(block)
     before = len(problems)
@@ -296,7 +212,7 @@ def _entry(
         seen[name] = fline
         try:
             raw[name] = values.evaluate(f.value)
-        except _MacroError as exc:
+        except MacroError as exc:
             problems.append(
                 Problem(
                     display,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental.memo import SETTLED_NS, Memo, Seen, Stat, digest
+from generator.incremental.inputs import SETTLED_NS, Seen, Stat, digest
+from generator.incremental.memo import Memo
 
 
 def make_content(tmp_path: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import classify, related, render, text
+from generator import classify, listings, related, render, text
 from generator.load import load_content, load_taxonomy
 from generator.model import Link, Paper
 
@@ -113,8 +113,8 @@ def test_topic_pages_and_all_papers_show_short_authors_and_year() -> None:
         paper("qc", "Quantum C"),
     ]
     site = _site(papers)
-    topic = render.render_topic(site, site.taxonomy.get("quantum"))  # type: ignore[arg-type]
-    everything = render.render_all_papers(site)
+    topic = listings.render_topic(site, site.taxonomy.get("quantum"))  # type: ignore[arg-type]
+    everything = listings.render_all_papers(site)
     for page in (topic, everything):
         assert "(../papers/qa.md) · Author1 Surname1, Author2 Surname2 et al., 2017" in page.replace(
             "(qa.md)", "(../papers/qa.md)"

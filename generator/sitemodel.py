@@ -1,0 +1,94 @@
+"""The site as the renderer sees it: the records of the earlier stages, and what follows from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from . import bibtex
+from .model import Assignment, Page, Paper, Taxonomy, Topic
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs, computed by the earlier stages."""
+
+    papers: tuple[Paper, ...]
+    taxonomy: Taxonomy
+    assignments: Mapping[str, Assignment]
+    related: Mapping[str, tuple[str, ...]]
+    pages: tuple[Page, ...] = ()
+    #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
+    site_url: str = ""
+    site_name: str = "Reading list"
+
+    # The cached properties below are values derived from the fields, computed once on
+    # first use: a frozen record whose every value follows from its fields.
+
+    def url(self, path: str) -> str:
+        """The absolute URL of `path` (relative to the site root), or `path` without a site_url."""
+        return f"{self.site_url.rstrip('/')}/{path}" if self.site_url else path
+
+    @cached_property
+    def cite_keys(self) -> Mapping[str, str]:
+        """Each paper's citation key, by slug (unique across the list)."""
+        return bibtex.cite_keys(self.papers)
+
+    @cached_property
+    def citations(self) -> dict[str, str]:
+        """Each paper's BibTeX entry ("" if it cannot be cited), by slug."""
+        return {p.slug: self.citation(p) for p in self.papers}
+
+    def citation(self, paper: Paper) -> str:
+        """One paper's BibTeX entry, "" if it cannot be cited."""
+        return bibtex.render_entry(paper, self.cite_keys[paper.slug])
+
+    @cached_property
+    def by_slug(self) -> dict[str, Paper]:
+        return {p.slug: p for p in self.papers}
+
+    @cached_property
+    def members(self) -> dict[str, tuple[Paper, ...]]:
+        """Papers of each topic, newest first, then by title."""
+        out: dict[str, list[Paper]] = {t.id: [] for t in self.taxonomy.topics}
+        for paper in self.papers:
+            for tid in self.assignments[paper.slug].topics:
+                out[tid].append(paper)
+        return {tid: tuple(sort_papers(ps)) for tid, ps in out.items()}
+
+    @cached_property
+    def shared(self) -> dict[tuple[str, str], int]:
+        """Number of papers each pair of topics shares."""
+        counts: dict[tuple[str, str], int] = {}
+        for paper in self.papers:
+            tids = sorted(self.assignments[paper.slug].topics)
+            for i, a in enumerate(tids):
+                for b in tids[i + 1 :]:
+                    counts[(a, b)] = counts.get((a, b), 0) + 1
+        return counts
+
+    @cached_property
+    def topics_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in reversed(self.taxonomy.topics)}  # the first of an id wins, as in get()
+
+    def topics_of(self, paper: Paper) -> tuple[Topic, ...]:
+        by_id = self.topics_by_id
+        return tuple(by_id[tid] for tid in self.assignments[paper.slug].topics if tid in by_id)
+
+    def neighbours(self, topic_id: str) -> list[tuple[Topic, int]]:
+        """Topics sharing papers with `topic_id`, most shared first."""
+        out = []
+        for (a, b), n in self.shared.items():
+            other = b if a == topic_id else a if b == topic_id else None
+            if other is not None:
+                topic = self.taxonomy.get(other)
+                assert topic is not None
+                out.append((topic, n))
+        out.sort(key=lambda tn: (-tn[1], tn[0].id))
+        return out
+
+
+def sort_papers(papers: Sequence[Paper]) -> list[Paper]:
+    """Newest first; ties by title, then slug."""
+    return sorted(papers, key=lambda p: (-p.added.toordinal(), p.title.casefold(), p.slug))
