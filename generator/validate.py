@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
-from . import dedupe, sanitize
+from . import dedupe, htmlscan, sanitize
 from .bibtex import cite_keys
 from .layout import paper_path
 from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
@@ -248,7 +248,7 @@ class _Anchors:
 
 def _link_problem(link: str, page: str, files: set[str], anchors: _Anchors) -> str | None:
     """What is wrong with `link` in the docs page `page`, as mkdocs build --strict would see it."""
-    if sanitize.url_scheme(link) is not None or link.startswith("//"):
+    if htmlscan.url_scheme(link) is not None or link.startswith("//"):
         return None  # an absolute URL: mkdocs does not check it, nor do we
     path, _, fragment = link.partition("#")
     path = unquote(path.partition("?")[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from html.parser import HTMLParser
 
-from generator.sanitize import dangerous_scheme
+from generator.htmlscan import dangerous_scheme
 
 #: Elements that run script or load active content (meta only with http-equiv, see below).
 ACTIVE = ("script", "iframe", "frame", "object", "embed", "applet", "base", "form", "svg", "math")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.hostile_notes import HEAD, PATTERNS, notes_of
-from generator import sanitize
+from generator import allowlist
 from generator.load import MAX_FILE_BYTES, load_paper
 
 from .conftest import paper, run_main, write
@@ -68,10 +68,10 @@ def _contributing_list(heading: str) -> set[str]:
 
 
 def test_contributing_states_the_allow_list_of_the_code() -> None:
-    assert _contributing_list("Elements") == {f"<{t}>" for t in sanitize.ALLOWED_TAGS}
+    assert _contributing_list("Elements") == {f"<{t}>" for t in allowlist.ALLOWED_TAGS}
     stated = _contributing_list("Attributes")
-    expected = {f"{name}" for names in sanitize.ALLOWED_ATTRIBUTES.values() for name in names}
+    expected = {f"{name}" for names in allowlist.ALLOWED_ATTRIBUTES.values() for name in names}
     # Every allowed attribute is named (the item also names refused ones and class values).
     assert expected <= {s.split("=")[0] for s in stated}
     schemes = {s for s in _contributing_list("Link schemes") if s.endswith(":")}
-    assert schemes == {f"{s}:" for s in sanitize.LINK_SCHEMES}
+    assert schemes == {f"{s}:" for s in allowlist.LINK_SCHEMES}
