@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
 import subprocess
@@ -147,9 +148,24 @@ def test_two_runs_at_once_both_finish_with_the_whole_site(project: Path) -> None
     ]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
     assert [code for code, _ in results] == [0, 0], results
-    assert any("waiting for another run" in err for _, err in results)
     assert (project / "site/papers/qubits/index.html").read_text("utf-8").count("New.") == 1
     assert sorted(p.name for p in project.iterdir() if p.name.startswith((".docs", ".site"))) == []
+
+
+def test_a_run_waits_while_another_holds_the_project(project: Path) -> None:
+    lock = project / ".cache" / "generator.lock"
+    lock.parent.mkdir(exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        cmd = [sys.executable, "-m", "generator", "--root", str(project), "generate"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=cli_env(), stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        assert "waiting for another run" in proc.stderr.readline()
+        assert proc.poll() is None  # still waiting
+    finally:
+        os.close(fd)  # releases the lock
+    assert proc.wait(timeout=120) == 0
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "link to a folder"])
