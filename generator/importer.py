@@ -76,7 +76,8 @@ from typing import Any
 import yaml
 
 from . import frontmatter as fm
-from .load import MAX_FILE_BYTES, PAPER_FIELDS, load_paper_text
+from .files import MAX_FILE_BYTES
+from .load import PAPER_FIELDS, load_paper_text
 from .model import Problem
 from .sources.dump import DumpEntry, extract_links, parse_dump, source_entry
 from .sources.entry import SourceEntry
@@ -800,8 +801,8 @@ def run_import(
     fmt: str | None = None,
 ) -> int:
     """`python -m generator import FILE`: read, plan, check, then write everything or nothing."""
-    from .load import load_taxonomy
     from .sources import detect
+    from .taxonomy import load_taxonomy
 
     display = path.as_posix()
     text, problems = detect.read_source(path, display)

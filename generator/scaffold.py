@@ -16,8 +16,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fields import SLUG_RE
 from .importer import dump_field, slugify
-from .load import PAPERS_DIR, SLUG_RE, load_paper, read_content
+from .load import PAPERS_DIR, load_paper, read_content
 from .model import Problem
 from .validate import find_duplicates, find_near_duplicates
 

@@ -39,9 +39,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import frontmatter
+from ..files import MAX_FILE_BYTES, read_regular
 from ..layout import PAPERS_DIR, paper_file, slug_of_path
-from ..load import MAX_FILE_BYTES, TOPICS_FILE, Known, read_regular
+from ..load import Known
 from ..model import Assignment, Paper, Problem
+from ..taxonomy import TOPICS_FILE
 from . import store
 
 #: Libraries whose behaviour shows in docs/: templates, YAML, Markdown checks, related papers.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import importer
-from generator.load import SLUG_RE
+from generator.fields import SLUG_RE
 
 from .conftest import SEED, SEED_PAPERS, CliRunner
 
