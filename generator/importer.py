@@ -37,8 +37,8 @@ def run_import(
     fmt: str | None = None,
 ) -> int:
     """`python -m generator import FILE`: read, plan, check, then write everything or nothing."""
-    from .load import load_taxonomy
     from .sources import detect
+    from .taxonomy import load_taxonomy
 
     display = path.as_posix()
     text, problems = detect.read_source(path, display)

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import frontmatter as fm
-from .load import MAX_FILE_BYTES, PAPER_FIELDS, load_paper_text
+from .files import MAX_FILE_BYTES
+from .load import PAPER_FIELDS, load_paper_text
 from .merge import Existing, field_digest, key_hash, merge_entry, read_existing, render_owned
 from .model import Problem
 from .paperfile import FIELDS, LEDGER, canonical, dump_yaml, new_fields

@@ -16,7 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import PAPERS_DIR, SLUG_RE, load_paper, read_content
+from .fields import SLUG_RE
+from .load import PAPERS_DIR, load_paper, read_content
 from .model import Problem
 from .paperfile import dump_field
 from .slugs import slugify

@@ -35,8 +35,9 @@ import scipy.sparse as sp
 import yaml
 
 from . import classify, related
-from .load import PAPERS_DIR, TOPICS_FILE, load_paper, load_taxonomy
+from .load import PAPERS_DIR, load_paper
 from .model import Origin, Paper, Problem, Rule, Taxonomy, Topic
+from .taxonomy import TOPICS_FILE, load_taxonomy
 from .text import tokenize
 
 K_MIN, K_MAX = 8, 25

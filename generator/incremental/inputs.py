@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import frontmatter
+from ..files import MAX_FILE_BYTES, read_regular
 from ..layout import PAPERS_DIR
-from ..load import MAX_FILE_BYTES, TOPICS_FILE, read_regular
+from ..taxonomy import TOPICS_FILE
 
 #: Libraries whose behaviour shows in docs/: templates, YAML, Markdown checks, related papers.
 LIBRARIES = ("jinja2", "markupsafe", "yaml", "markdown", "numpy", "scipy", "nh3")

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..layout import PAPERS_DIR, paper_file, slug_of_path
-from ..load import TOPICS_FILE, Known
+from ..load import Known
 from ..model import Assignment, Paper, Problem
+from ..taxonomy import TOPICS_FILE
 from . import store
 from .inputs import Inputs, Seen, Stat, digest, hash_of, version
 from .inputs import scan as scan_inputs

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..load import read_regular
+from ..files import read_regular
 
 MAGIC = b"reading-list-memo 1\n"
 DIGEST = 32

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-# DOIs and links as a paper file accepts them (generator/load.py checks the same patterns).
+# DOIs and links as a paper file accepts them (generator/fields.py checks the same patterns).
 _DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$")
 _ARXIV_ID = r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ARXIV_ID}(?:\s*\[[^\]]*\])?$", re.IGNORECASE)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.classify import ABSTRACT_CAP, Matcher, assign, classify, score
-from generator.load import load_content, load_taxonomy
+from generator.load import load_content
 from generator.model import Origin, Paper, Taxonomy
+from generator.taxonomy import load_taxonomy
 
 from .conftest import ROOT, CliRunner
 

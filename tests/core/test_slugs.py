@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import match
-from generator.load import SLUG_RE
+from generator.fields import SLUG_RE
 from generator.slugs import SLUG_MAX, slugify
 from generator.sources.dump import DumpEntry, parse_dump
 

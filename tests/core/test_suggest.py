@@ -12,8 +12,9 @@ import yaml
 
 from benchmarks.make_list import make_list
 from generator import classify, suggest
-from generator.load import load_content, load_taxonomy
+from generator.load import load_content
 from generator.model import Paper, Taxonomy
+from generator.taxonomy import load_taxonomy
 
 from .conftest import ROOT, CliRunner
 

@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from generator.cli import make_parser
-from generator.load import PAGE_FIELDS, PAPER_FIELDS
+from generator.load import PAPER_FIELDS
 from generator.model import STATUSES
+from generator.pages import PAGE_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / ".github"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator import classify, listings, related, render, text
-from generator.load import load_content, load_taxonomy
+from generator.load import load_content
 from generator.model import Link, Paper
+from generator.taxonomy import load_taxonomy
 
 from .conftest import ROOT
 from .helpers import paper

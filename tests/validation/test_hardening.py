@@ -11,7 +11,8 @@ import pytest
 
 from benchmarks.hostile_notes import HEAD, PATTERNS, notes_of
 from generator import allowlist
-from generator.load import MAX_FILE_BYTES, load_paper
+from generator.files import MAX_FILE_BYTES
+from generator.load import load_paper
 
 from .conftest import paper, run_main, write
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_taxonomy
 from generator.model import Origin, Taxonomy, Topic
 from generator.site import NAV_BEGIN, NAV_END, SiteError, parse_config, render_nav, write_config
+from generator.taxonomy import load_taxonomy
 
 from .conftest import ROOT, cli_env, run_cli, snapshot, write
 
