@@ -34,7 +34,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import text
+from . import templating
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = Path(__file__).parent / "templates" / "init"
@@ -70,16 +70,8 @@ class InitError(Exception):
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = templating.environment(TEMPLATES)
     env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)  # JSON strings are YAML
-    env.filters["md"] = text.md_inline
     return env
 
 

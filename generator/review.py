@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import dedupe, text, validate
+from . import dedupe, templating, text, validate
 from .classify import Matcher, classify, reasons
 from .layout import paper_url
 from .load import Content, read_content
@@ -370,14 +370,7 @@ def _md(value: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = templating.environment(TEMPLATES)
     env.filters["md"] = _md
     env.filters["signed"] = lambda n: f"{n:+d}"
     env.filters["points"] = lambda n: f"{n:g}"

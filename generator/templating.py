@@ -34,9 +34,11 @@ def _json(value: object) -> str:
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
 
 
-def _environment() -> jinja2.Environment:
+def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
+    """A Jinja environment for Markdown templates in `folder`: strict, no autoescape (filters
+    escape for Markdown or HTML as each value needs), block tags leave no blank lines."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -47,6 +49,11 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = text.md_inline
+    return env
+
+
+def _environment() -> jinja2.Environment:
+    env = environment()
     env.filters["html"] = text.html_text
     env.filters["summary"] = text.first_sentence
     env.filters["credit"] = text.credit
