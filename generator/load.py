@@ -201,7 +201,11 @@ def _paper(
     for name in REQUIRED_FIELDS:
         if meta.get(name) is None:
             rep.error(Position(1, 1), f"{name}: required field is missing; add '{name}: …' to the metadata")
-    check_body(rep, doc.body, doc.body_line, "notes")
+    # The notes as the page shows them: the blank lines around them stripped, so the line where
+    # they start moves down (and the renderer's own check of the same text is remembered).
+    notes = doc.body.strip("\n")
+    notes_line = doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))
+    check_body(rep, notes, notes_line, "notes")
     if any(p.is_error for p in rep.problems):
         return None, rep.problems
     abstract = str(values.get("abstract") or "")
@@ -218,8 +222,7 @@ def _paper(
         title=str(values["title"]),
         abstract=abstract,
         added=values["added"],  # type: ignore[arg-type]
-        # The line where the notes start: the blank lines stripped below come first.
-        origin=Origin(display, tuple(positions), doc.body_line + len(doc.body) - len(doc.body.lstrip("\n"))),
+        origin=Origin(display, tuple(positions), notes_line),
         authors=values.get("authors", ()),  # type: ignore[arg-type]
         year=values.get("year"),  # type: ignore[arg-type]
         venue=values.get("venue"),  # type: ignore[arg-type]
@@ -231,7 +234,7 @@ def _paper(
         tags=values.get("tags", ()),  # type: ignore[arg-type]
         links=tuple(links),
         status=values.get("status"),  # type: ignore[arg-type]
-        notes=doc.body.strip("\n"),
+        notes=notes,
     )
     return paper, rep.problems
 

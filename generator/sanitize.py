@@ -262,7 +262,15 @@ def _needs_rendering(text: str) -> bool:
 
 def markdown_hazards(text: str) -> list[Hazard]:
     """Problems of a Markdown text: the source scan, else the size guard, else the rendered HTML."""
-    return find_hazards(text) or find_overload(text) or rendered_hazards(text)
+    return list(_markdown_hazards(text))
+
+
+# The loader checks every paper's notes and the renderer checks them again before it writes
+# them (defence in depth): remembering the verdicts makes the second check free in a run that
+# did both (4 s of a cold 10,000-paper generate, benchmarks/RESULTS.md).
+@functools.lru_cache(maxsize=1 << 16)
+def _markdown_hazards(text: str) -> tuple[Hazard, ...]:
+    return tuple(find_hazards(text) or find_overload(text) or rendered_hazards(text))
 
 
 NOTES_REMOVED = "*(These notes were removed from the page: they contain HTML that notes may not hold.)*\n"

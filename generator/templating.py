@@ -20,13 +20,12 @@ _YAML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufef
 
 
 def front_matter(data: dict[str, Any]) -> str:
-    """Front matter holding `data`, written as JSON (which is YAML), one key a line.
+    """Front matter holding `data`, written as JSON (which is YAML) on one line.
 
     json's C encoder is ten times faster than any YAML emitter, and every YAML
     reader reads the result back to the same values.
     """
-    lines = ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items())
-    return f"---\n{{{lines}}}\n---\n"
+    return f"---\n{_json(data)}\n---\n"
 
 
 def _json(value: object) -> str:
