@@ -307,4 +307,6 @@ class Memo(NoMemo):
 
 
 def _page_key(catalogue: bytes, own: bytes | None, related: tuple[str, ...] | None) -> bytes:
-    return hash_of(catalogue, own, related)
+    # Digests have a fixed length, so the concatenation is unambiguous; a byte string is
+    # cheaper to make than a pickle, ten thousand times a run.
+    return digest(b"".join((catalogue, own or bytes(16), b"\0".join(s.encode() for s in related or ()))))
