@@ -150,11 +150,12 @@ def base_key(paper: Paper) -> str:
 def cite_keys(papers: Sequence[Paper]) -> dict[str, str]:
     """Give every paper a unique key, by slug (keys compared without case, as BibTeX does)."""
     ordered = sorted(papers, key=lambda p: (p.cite_key is None, p.slug))  # own keys first
-    wanted = {base_key(p).casefold() for p in ordered}
+    base = {p.slug: base_key(p) for p in ordered}
+    wanted = {key.casefold() for key in base.values()}
     taken: set[str] = set()
     keys: dict[str, str] = {}
     for paper in ordered:
-        key = base_key(paper)
+        key = base[paper.slug]
         n = 2
         candidate = key
         while candidate.casefold() in taken:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import frontmatter as fm
 from . import sanitize
@@ -169,6 +169,19 @@ def read_safe_texts(rep: Reporter, name: str, node: Node) -> tuple[str, ...]:
         if value is not None:
             out.append(value)
     return tuple(out)
+
+
+def read_choice(rep: Reporter, name: str, node: Node, choices: Sequence[str], what: str) -> str | None:
+    """Read a text that must be one of `choices` (`what` names one, as in 'a status')."""
+    value = read_string(rep, name, node)
+    if value is not None and value not in choices:
+        rep.error(
+            node.pos,
+            f"{name}: {value!r} is not {what}; expected one of {', '.join(choices)}"
+            + suggest(value, tuple(choices)),
+        )
+        return None
+    return value
 
 
 def read_date(rep: Reporter, name: str, node: Node) -> dt.date | None:

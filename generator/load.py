@@ -22,6 +22,7 @@ from .fields import (
     describe,
     meta_pos,
     read_bib_fields,
+    read_choice,
     read_date,
     read_links,
     read_safe_text,
@@ -32,12 +33,11 @@ from .fields import (
 )
 from .files import MAX_FILE_BYTES, parse_file, parse_text
 from .frontmatter import Map, Scalar, Seq
+from .layout import PAGES_DIR, PAPERS_DIR
 from .model import ENTRY_TYPES, LINK_KINDS, STATUSES, Link, Origin, Page, Paper, Position, Problem, Taxonomy
-from .pages import PAGES_DIR, load_pages
+from .pages import load_pages
 from .taxonomy import TOPICS_FILE
 from .taxonomy import load_taxonomy as load_taxonomy  # re-exported: `load.load_taxonomy` is a stable name
-
-PAPERS_DIR = "papers"
 
 PAPER_FIELDS: tuple[str, ...] = (
     "title",
@@ -137,15 +137,7 @@ def _paper(
         elif name == "year":
             values[name] = read_year(rep, name, node)
         elif name == "status":
-            status = read_string(rep, name, node)
-            if status is not None and status not in STATUSES:
-                rep.error(
-                    node.pos,
-                    f"status: {status!r} is not a status; expected one of {', '.join(STATUSES)}"
-                    + suggest(status, STATUSES),
-                )
-                status = None
-            values[name] = status
+            values[name] = read_choice(rep, name, node, STATUSES, "a status")
         elif name in ("topics", "exclude_topics"):
             ids: list[str] = []
             if isinstance(node, Map):
@@ -169,15 +161,7 @@ def _paper(
         elif name == "venue":
             values[name] = read_safe_text(rep, name, node, plain_only=True)
         elif name == "type":
-            kind = read_string(rep, name, node)
-            if kind is not None and kind not in ENTRY_TYPES:
-                rep.error(
-                    node.pos,
-                    f"type: {kind!r} is not an entry type; expected one of {', '.join(ENTRY_TYPES)}"
-                    + suggest(kind, ENTRY_TYPES),
-                )
-                kind = None
-            values[name] = kind
+            values[name] = read_choice(rep, name, node, ENTRY_TYPES, "an entry type")
         elif name == "cite_key":
             cite = read_string(rep, name, node)
             if cite is not None and not CITE_KEY_RE.match(cite):

@@ -9,9 +9,9 @@ from pathlib import Path
 from .fields import SLUG_RE, Reporter, check_body, describe, locate, read_safe_text, read_string, suggest
 from .files import parse_file
 from .frontmatter import Map, Node, Scalar, Seq
+from .layout import PAGES_DIR
 from .model import PAGE_HIDE, Origin, Page, Position, Problem
 
-PAGES_DIR = "pages"
 #: The front matter a hand-written page may carry (see `load_page`).
 PAGE_FIELDS = ("title", "description", "hide")
 #: Fields the generator writes into a page's front matter: a curator who sets one is told so.

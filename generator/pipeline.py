@@ -66,7 +66,7 @@ class Project:
             return path.as_posix()
 
     def memo(self) -> Memo:
-        return Memo(self.cache, self.root)
+        return Memo(self.cache)
 
 
 class BuildError(Exception):

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .fields import SLUG_RE
-from .load import PAPERS_DIR, load_paper, read_content
+from .layout import PAPERS_DIR
+from .load import load_paper, read_content
 from .model import Problem
 from .paperfile import dump_field
 from .slugs import slugify

@@ -35,7 +35,8 @@ import scipy.sparse as sp
 import yaml
 
 from . import classify, related
-from .load import PAPERS_DIR, load_paper
+from .layout import PAPERS_DIR
+from .load import load_paper
 from .model import Origin, Paper, Problem, Rule, Taxonomy, Topic
 from .taxonomy import TOPICS_FILE, load_taxonomy
 from .text import tokenize

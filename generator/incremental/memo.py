@@ -62,7 +62,6 @@ class Written(NamedTuple):
 @dataclass
 class State:
     version: bytes = b""
-    root: str = ""
     inputs: bytes = b""
     seen: dict[str, Seen] = field(default_factory=dict)
     outputs: dict[str, Written] = field(default_factory=dict)
@@ -133,9 +132,8 @@ class NoMemo:
 class Memo(NoMemo):
     """The memo of one project, kept in `folder`."""
 
-    def __init__(self, folder: Path, root: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.root = str(root)
         self.version = version()
         self.key = store.secret()
         state = store.load(folder / "state", self.key, self.version)
@@ -297,7 +295,6 @@ class Memo(NoMemo):
         outputs = {rel: Written(self._keys[rel], Stat.of(st)) for rel, st in written.items()}
         self.state = State(
             self.version,
-            self.root,
             Inputs(inputs.files, inputs.heads, digest(config_after)).key,
             inputs.seen,
             outputs,

@@ -39,7 +39,7 @@ def secret() -> bytes | None:
     """This user's key for signing cache files, made on first use; None if it cannot be kept."""
     path = key_file()
     try:
-        data = _read_regular(path, 4096)
+        data = read_regular(path, 4096)[0]
         if data is not None and len(data) == 32:
             return data
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -48,14 +48,10 @@ def secret() -> bytes | None:
         with os.fdopen(fd, "wb") as f:
             f.write(secrets.token_bytes(32))
         os.replace(tmp, path)
-        data = _read_regular(path, 4096)
+        data = read_regular(path, 4096)[0]
         return data if data is not None and len(data) == 32 else None
     except OSError:
         return None
-
-
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    return read_regular(path, limit)[0]
 
 
 @contextlib.contextmanager
@@ -76,7 +72,7 @@ def load(path: Path, key: bytes | None, version: bytes) -> Any:
     """The value saved at `path` with `key` for `version`, or None if there is none to trust."""
     if key is None:
         return None
-    data = _read_regular(path, MAX_BYTES)
+    data = read_regular(path, MAX_BYTES)[0]
     if data is None or not data.startswith(MAGIC) or len(data) < len(MAGIC) + DIGEST:
         return None
     mac, body = data[len(MAGIC) : len(MAGIC) + DIGEST], data[len(MAGIC) + DIGEST :]

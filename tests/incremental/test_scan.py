@@ -21,7 +21,7 @@ def make_content(tmp_path: Path) -> Path:
 
 def memo_seeing(tmp_path: Path, seen: dict[str, Seen], monkeypatch: pytest.MonkeyPatch) -> Memo:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
-    memo = Memo(tmp_path / "cache", tmp_path)
+    memo = Memo(tmp_path / "cache")
     memo.state.seen = seen
     return memo
 
