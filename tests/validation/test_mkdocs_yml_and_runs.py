@@ -189,3 +189,24 @@ def test_special_files_in_content_are_reported_not_read(project: Path, kind: str
         assert proc.returncode == 1, proc.stderr
         assert "Traceback" not in proc.stderr
         assert "content/papers/special.md:1:1: " in proc.stderr
+
+
+@pytest.mark.parametrize("folder", ["content/papers", "content/pages", "docs"])
+def test_a_folder_replaced_by_a_link_is_refused_in_one_line(
+    project: Path, tmp_path: Path, folder: str
+) -> None:
+    """A link in a pull request could publish any folder of the build machine, or write into one."""
+    target = tmp_path / "elsewhere"
+    (project / folder).rename(target)
+    (project / folder).symlink_to(target)
+    before = sorted(p.name for p in target.iterdir())
+    proc = run_cli(project, "generate")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    expected = (
+        "docs: not a folder (a link or a file)"
+        if folder == "docs"
+        else f"{folder}:1:1: folder: a symbolic link"
+    )
+    assert expected in proc.stderr
+    assert sorted(p.name for p in target.iterdir()) == before  # nothing written through the link
