@@ -179,7 +179,15 @@ def _generate(
             from .related import find_related  # numpy and scipy: 0.3 s to import, for runs that use them
 
             related = find_related(content.papers)
-    site = Site(content.papers, content.taxonomy, assignments, related, content.pages, **vars(settings))
+    site = Site(
+        content.papers,
+        content.taxonomy,
+        assignments,
+        related,
+        content.pages,
+        **vars(settings),
+        known_cite_keys=memo.known_cite_keys(inputs, content.papers),
+    )
     with progress.stage("render") as line:
         files = render_site(site)
         plan = memo.plan(inputs, settings, files, related, project.docs)
@@ -204,6 +212,7 @@ def _generate(
         across,
         assignments,
         related,
+        site.cite_keys,
         report.states,
         problems,
     )

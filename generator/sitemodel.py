@@ -22,6 +22,8 @@ class Site:
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
+    #: Each paper's citation key as an earlier run found it (the memo's), or None to compute.
+    known_cite_keys: Mapping[str, str] | None = None
 
     # The cached properties below are values derived from the fields, computed once on
     # first use: a frozen record whose every value follows from its fields.
@@ -33,6 +35,8 @@ class Site:
     @cached_property
     def cite_keys(self) -> Mapping[str, str]:
         """Each paper's citation key, by slug (unique across the list)."""
+        if self.known_cite_keys is not None:
+            return self.known_cite_keys
         return bibtex.cite_keys(self.papers)
 
     @cached_property

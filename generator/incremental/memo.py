@@ -92,6 +92,8 @@ class Records:
     related: tuple[bytes, dict[str, tuple[str, ...]]] | None = None
     #: The checks across papers that read front matter only (validate.check_papers).
     checks: tuple[Problem, ...] = ()
+    #: Each paper's citation key, by slug: like related papers, they follow from the front matter.
+    cite_keys: dict[str, str] = field(default_factory=dict)
 
 
 def survey(folder: Path) -> dict[str, Stat]:
@@ -130,6 +132,9 @@ class NoMemo:
         return None
 
     def known_checks(self, inputs: Inputs, papers: Sequence[Paper]) -> Sequence[Problem] | None:
+        return None
+
+    def known_cite_keys(self, inputs: Inputs, papers: Sequence[Paper]) -> Mapping[str, str] | None:
         return None
 
     def plan(
@@ -214,6 +219,13 @@ class Memo(NoMemo):
             return self.records.checks
         return None
 
+    def known_cite_keys(self, inputs: Inputs, papers: Sequence[Paper]) -> Mapping[str, str] | None:
+        """Each paper's citation key as the last run found them, if the front matter is the same."""
+        kept = self.records.related
+        if kept is not None and kept[0] == self._related_key(inputs, papers) and self.records.cite_keys:
+            return self.records.cite_keys
+        return None
+
     @staticmethod
     def _related_key(inputs: Inputs, papers: Sequence[Paper]) -> bytes:
         return hash_of(inputs.fronts, [p.slug for p in papers])
@@ -267,6 +279,7 @@ class Memo(NoMemo):
         checks: Sequence[Problem],
         assignments: Mapping[str, Assignment],
         related: Related,
+        cite_keys: Mapping[str, str],
         written: Mapping[str, os.stat_result],
         problems: Sequence[Problem],
     ) -> None:
@@ -301,6 +314,7 @@ class Memo(NoMemo):
             }
             records.related = (related_key, dict(related))
             records.checks = tuple(checks)
+            records.cite_keys = dict(cite_keys)
             store.save(self.folder / "records", self.key, self.version, records)
         # Else what is on disk stays: the few papers read anew are cheaper to read again next time
         # than the records of the whole list are to write (a notes edit reads one).
