@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content built once per test session, by `python -m generator build --strict`.
+
+    A project of its own (content/, mkdocs.yml, overrides/ copied), shared by every folder that
+    reads the built shipped site: treat it as read-only, and copy it to change it.
+    """
+    root = tmp_path_factory.mktemp("shipped") / "project"
+    root.mkdir()
+    for name in ("content", "overrides"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--quiet", "build", "--strict"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"build of the shipped site failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return root
 
 
 @pytest.fixture(scope="session")

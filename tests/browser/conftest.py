@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .helpers import VIEWPORT, build_site, copy_project, launch, missing_browser_tools, serve
+from .helpers import VIEWPORT, launch, missing_browser_tools, serve
 
 _SKIPPED: list[str] = []
 
@@ -39,9 +39,9 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    root = copy_project(tmp_path_factory.mktemp("browser") / "project")
-    site = build_site(root)
+def built(shipped_build: Path) -> BuiltSite:
+    root = shipped_build
+    site = root / "site"
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     return BuiltSite(root, data["papers"], data["topics"])
 

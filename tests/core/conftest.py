@@ -77,8 +77,6 @@ def cli() -> CliRunner:
 
 
 @pytest.fixture(scope="session")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shipped_site(shipped_build: Path) -> Path:
     """The shipped content built with the real `python -m generator build` (mkdocs build --strict)."""
-    root = make_project(tmp_path_factory.mktemp("shipped") / "repo")
-    run_cli(root, "build", "--strict")
-    return root
+    return shipped_build

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,22 +31,8 @@ class Built(Project):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = tmp_path_factory.mktemp("readers") / "project"
-    root.mkdir()
-    for name in ("content", "overrides"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "--quiet", "build", "--strict"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+def built(shipped_build: Path) -> Built:
+    root = shipped_build
     content, problems = load_content(root / "content", "content")
     assert content is not None, [str(p) for p in problems]
     settings = read_settings((root / "mkdocs.yml").read_text(encoding="utf-8"))
