@@ -251,7 +251,7 @@ def test_new_since_the_last_visit_appears_and_clears(page: Any, built: BuiltSite
     new = sorted(p["slug"] for p in built.papers if p["added"] == max(q["added"] for q in built.papers))
     on_home = badges(page)
     assert on_home and on_home == [s for s in listed(page) if s in new]
-    assert page.locator("article .rl-new").first.inner_text() == "New since your last visit"
+    assert page.locator("article .rl-new").first.text_content() == "New since your last visit"
     # The same visit goes on: a topic page shows its new papers too.
     page.locator(f"article a[href$='topics/{topic}/']").first.click()
     page.wait_for_url(f"**/topics/{topic}/")

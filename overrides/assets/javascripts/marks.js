@@ -382,7 +382,7 @@
       ["bibtex", "Download BibTeX"],
       ["json", "Download JSON"],
     ]) {
-      const button = element("button", "md-button", text);
+      const button = element("button", "md-button md-button--primary", text);
       button.type = "button";
       button.dataset.export = kind;
       buttons.append(button, " ");
