@@ -47,7 +47,9 @@ def pressed(page: Any, scope: str) -> set[str]:
     """The marks shown as pressed in the first group of buttons inside `scope`."""
     group = page.locator(f"{scope} [data-rl-marks]").first
     group.wait_for()
-    return {m for m in MARKS if group.locator(f"button[data-mark='{m}']").get_attribute("aria-pressed") == "true"}
+    return {
+        m for m in MARKS if group.locator(f"button[data-mark='{m}']").get_attribute("aria-pressed") == "true"
+    }
 
 
 def item_of(slug: str) -> str:
@@ -71,7 +73,9 @@ def test_buttons_have_names_and_start_unpressed(page: Any, built: BuiltSite) -> 
     members = [p["slug"] for p in built.papers if topic in {t["id"] for t in p["topics"]}]
     groups = page.locator("article li [data-rl-marks]")
     groups.first.wait_for()
-    assert sorted(page.eval_on_selector_all("article li [data-rl-marks]", "gs => gs.map(g => g.dataset.rlMarks)")) == sorted(members)
+    assert sorted(
+        page.eval_on_selector_all("article li [data-rl-marks]", "gs => gs.map(g => g.dataset.rlMarks)")
+    ) == sorted(members)
 
 
 def test_a_mark_survives_a_reload_and_instant_navigation(sub_page: Any, sub_site: SubSite) -> None:
@@ -130,7 +134,8 @@ def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SubSite]:
     with serve(served) as server:
         url = f"{server}{SUB_PATH}/"
         root = copy_project(
-            tmp_path_factory.mktemp("marks") / "project", REPO / "tests" / "core" / "fixtures" / "golden-content"
+            tmp_path_factory.mktemp("marks") / "project",
+            REPO / "tests" / "core" / "fixtures" / "golden-content",
         )
         config = root / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")
@@ -194,7 +199,7 @@ def test_my_list_exports_exactly_the_marked_papers(sub_page: Any, sub_site: SubS
     ]
 
     bib = download(page, "button[data-export='bibtex']")
-    library = bibtexparser.parse_string(bib)
+    library = bibtexparser.parse_string(bib)  # type: ignore[attr-defined]
     assert not library.failed_blocks
     keys = {entry.key for entry in library.entries}
     assert keys == {p["cite"] for p in citable if p["slug"] in marks}
@@ -211,7 +216,8 @@ def test_my_list_exports_exactly_the_marked_papers(sub_page: Any, sub_site: SubS
     # The selection: without the read papers, only the to-read and starred ones.
     page.locator("input[name='rl-export'][value='read']").uncheck()
     bib = download(page, "button[data-export='bibtex']")
-    assert {e.key for e in bibtexparser.parse_string(bib).entries} == {
+    library = bibtexparser.parse_string(bib)  # type: ignore[attr-defined]
+    assert {e.key for e in library.entries} == {
         p["cite"] for p in citable if p["slug"] in marks and marks[p["slug"]] != ["read"]
     }
     assert not note.locator("li[data-uncited]").count()
@@ -232,7 +238,9 @@ def badges(page: Any) -> list[str]:
 
 
 def listed(page: Any) -> list[str]:
-    result: list[str] = page.eval_on_selector_all("article li [data-rl-marks]", "gs => gs.map(g => g.dataset.rlMarks)")
+    result: list[str] = page.eval_on_selector_all(
+        "article li [data-rl-marks]", "gs => gs.map(g => g.dataset.rlMarks)"
+    )
     return sorted(result)
 
 
@@ -296,7 +304,9 @@ def test_blocked_storage_leaves_the_plain_site(page: Any, built: BuiltSite, kind
     page.locator("a[href$='my-list/']:visible").first.click()
     page.wait_for_url("**/my-list/")
     status = page.locator("[data-rl-mylist] .rl-mylist__status")
-    page.wait_for_function("document.querySelector('[data-rl-mylist] .rl-mylist__status').textContent.includes('does not let')")
+    page.wait_for_function(
+        "document.querySelector('[data-rl-mylist] .rl-mylist__status').textContent.includes('does not let')"
+    )
     assert "no marks to show" in status.inner_text()
     assert page.locator("button[data-export]").count() == 0
 
@@ -349,7 +359,10 @@ def test_what_others_stored_is_checked_not_trusted(page: Any, built: BuiltSite, 
     slugs = {shown.nth(i).get_attribute("data-slug") for i in range(shown.count())}
     assert slugs <= {"constructor"}, slugs  # a valid slug, shown as text: "no longer on the list"
     if slugs:
-        assert "no longer on the list" in page.locator("[data-rl-mylist] li[data-slug='constructor']").first.inner_text()
+        assert (
+            "no longer on the list"
+            in page.locator("[data-rl-mylist] li[data-slug='constructor']").first.inner_text()
+        )
     else:
         assert "not marked any paper" in status.inner_text()
     # Marking works again, and replaces what was there.
@@ -365,7 +378,8 @@ def axe(page: Any, include: list[str] | None = None) -> list[str]:
         page.add_script_tag(path=str(AXE))
     context = {"include": [[s] for s in include]} if include else "document"
     result: dict[str, Any] = page.evaluate(
-        "async (context) => await axe.run(context === 'document' ? document : context, {resultTypes: ['violations']})",
+        "async (context) => await axe.run(context === 'document' ? document : context,"
+        " {resultTypes: ['violations']})",
         context,
     )
     return [
