@@ -413,7 +413,8 @@
       return;
     }
     if (!uncited.length) {
-      note.append(element("p", "", `The BibTeX will hold all ${slugs.length} selected papers.`));
+      const all = slugs.length === 1 ? "the selected paper" : `all ${slugs.length} selected papers`;
+      note.append(element("p", "", `The BibTeX will hold ${all}.`));
       return;
     }
     note.append(
