@@ -76,6 +76,15 @@ def test_buttons_have_names_and_start_unpressed(page: Any, built: BuiltSite) -> 
     assert sorted(
         page.eval_on_selector_all("article li [data-rl-marks]", "gs => gs.map(g => g.dataset.rlMarks)")
     ) == sorted(members)
+    # An item a page's script adds later, as the filtered lists of list pages do, gets them too.
+    page.evaluate(
+        """(slug) => { const li = document.createElement('li'); li.className = 'rl-item';
+             li.dataset.slug = slug; const a = document.createElement('a');
+             a.href = '../../papers/' + slug + '/'; a.textContent = 'Added later'; li.append(a);
+             document.querySelector('article ul').append(li); }""",
+        slug,
+    )
+    assert pressed(page, f"article li.rl-item[data-slug='{slug}']") == set()
 
 
 def test_a_mark_survives_a_reload_and_instant_navigation(sub_page: Any, sub_site: SubSite) -> None:

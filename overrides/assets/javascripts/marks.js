@@ -252,25 +252,29 @@
     return papersJson;
   }
 
-  function addedTime(paper) {
-    const match = typeof paper.added === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(paper.added);
+  function addedTime(added) {
+    const match = typeof added === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(added);
     return match ? Date.UTC(+match[1], +match[2] - 1, +match[3]) : NaN;
   }
 
   async function addBadges(article, previous) {
     if (!previous) return;
-    const items = paperItems(article);
+    const items = paperItems(article).filter(([item]) => !item.querySelector(".rl-new"));
     if (!items.length) return;
-    let papers;
-    try {
-      papers = await loadPapers();
-    } catch (error) {
-      return;
+    // The items of the list pages carry their date (data-added); the others are looked up.
+    let papers = new Map();
+    if (items.some(([item]) => !item.dataset.added)) {
+      try {
+        papers = await loadPapers();
+      } catch (error) {
+        // Without papers.json, only the items that carry their date can be new.
+      }
     }
     const since = Math.floor(previous / DAY) * DAY + DAY;
     for (const [item, slug, link] of items) {
       const paper = papers.get(slug);
-      if (!paper || !(addedTime(paper) >= since) || item.querySelector(".rl-new")) continue;
+      const added = addedTime(item.dataset.added || (paper && paper.added));
+      if (!(added >= since) || item.querySelector(".rl-new")) continue;
       const badge = document.createElement("span");
       badge.className = "rl-new";
       badge.textContent = "New";
@@ -282,6 +286,33 @@
       if (link && link.parentNode === item) link.after(badge);
       else item.prepend(badge);
     }
+  }
+
+  /** Decorate the list items a page's own script adds later (the filtered lists of list pages). */
+  let observer = null;
+
+  function watch(article, previous, badges) {
+    if (observer) observer.disconnect();
+    observer = null;
+    if (typeof MutationObserver === "undefined") return;
+    let queued = false;
+    observer = new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        const state = readState();
+        if (state === null) return;
+        try {
+          addButtons(state, article);
+          showState(state);
+          if (badges) addBadges(article, previous).catch(() => {});
+        } catch (error) {
+          // As in `run`: the page stays as it is.
+        }
+      });
+    });
+    observer.observe(article, { childList: true, subtree: true });
   }
 
   // --- My list -----------------------------------------------------------------------------
@@ -507,6 +538,8 @@
 
   function decorate() {
     const article = document.querySelector(".md-content article") || document.querySelector("article");
+    if (observer) observer.disconnect();
+    observer = null;
     if (!article) return;
     const previous = recordVisit();
     const state = readState();
@@ -519,9 +552,9 @@
     addButtons(state, article);
     showState(state);
     const path = pagePath();
-    if (path === "" || path === "index.html" || (path && /^topics\/[a-z0-9-]+\/(?:index\.html)?$/.test(path))) {
-      addBadges(article, previous).catch(() => {});
-    }
+    const badges = path === "" || path === "index.html" || /^topics\/[a-z0-9-]+\/(?:index\.html)?$/.test(path || "");
+    if (badges) addBadges(article, previous).catch(() => {});
+    watch(article, previous, badges);
   }
 
   document.addEventListener("click", (event) => {
