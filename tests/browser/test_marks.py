@@ -122,6 +122,28 @@ def test_a_mark_survives_a_reload_and_instant_navigation(sub_page: Any, sub_site
     assert stored(page, prefix)["marks"] == {paper["slug"]: ["read", "star"]}
 
 
+def test_a_long_list_gets_its_buttons_as_the_reader_scrolls(page: Any, built: BuiltSite) -> None:
+    page.goto("/papers/")
+    page.locator("article li [data-rl-marks]").first.wait_for()
+    # A list of 2,000 papers, made by a script (as a list page's own filtering would).
+    total = page.evaluate(
+        """() => { const ul = document.querySelector('article ul'); const items = [...ul.children];
+             while (ul.children.length < 2000) for (const li of items) {
+               const copy = li.cloneNode(true); copy.querySelector('[data-rl-marks]').remove();
+               ul.append(copy); }
+             return ul.children.length; }"""
+    )
+    groups = "document.querySelectorAll('article li [data-rl-marks]').length"
+    page.wait_for_function(f"{groups} >= {len(built.papers)} + 300")
+    assert page.evaluate(groups) < total, "the items far below the screen wait"
+    last = page.locator("article ul > li").last
+    last.scroll_into_view_if_needed()
+    last.locator("[data-rl-marks]").wait_for()
+    last.locator("button[data-mark='star']").click()
+    slug = last.locator("[data-rl-marks]").get_attribute("data-rl-marks")
+    assert stored(page)["marks"] == {slug: ["star"]}
+
+
 @dataclass(frozen=True)
 class SubSite:
     """The golden fixture content, built for and served at <server>/reading-list/."""

@@ -129,20 +129,25 @@
     return match && SLUG.test(match[1]) && match[1] !== "index" ? match[1] : null;
   }
 
-  /** The list items of papers in the page's content: [item, slug, the link to the paper]. */
-  function paperItems(article) {
+  /** The list items of papers in `roots` and below them: [item, slug, the link to the paper]. */
+  function paperItems(roots) {
     const found = [];
-    for (const item of article.querySelectorAll("li")) {
-      if (item.querySelector("li")) continue;
-      const link = item.querySelector("a[href]");
-      const own = item.getAttribute("data-slug");
-      if (own !== null) {
-        if (SLUG.test(own)) found.push([item, own, link && slugOfLink(link) === own ? link : null]);
-        continue;
+    const seen = new Set();
+    for (const top of roots) {
+      const items = top.matches("li") ? [top, ...top.querySelectorAll("li")] : top.querySelectorAll("li");
+      for (const item of items) {
+        if (seen.has(item) || item.querySelector("li")) continue;
+        seen.add(item);
+        const link = item.querySelector("a[href]");
+        const own = item.getAttribute("data-slug");
+        if (own !== null) {
+          if (SLUG.test(own)) found.push([item, own, link && slugOfLink(link) === own ? link : null]);
+          continue;
+        }
+        if (item.closest("[data-slug]")) continue;
+        const slug = link ? slugOfLink(link) : null;
+        if (slug) found.push([item, slug, link]);
       }
-      if (item.closest("[data-slug]")) continue;
-      const slug = link ? slugOfLink(link) : null;
-      if (slug) found.push([item, slug, link]);
     }
     return found;
   }
@@ -154,7 +159,7 @@
 
   // --- buttons -----------------------------------------------------------------------------
 
-  function makeGroup(slug, compact, label) {
+  function makeGroup(slug, compact, label, marks) {
     const group = document.createElement("span");
     group.className = compact ? "rl-marks rl-marks--compact" : "rl-marks";
     group.setAttribute("role", "group");
@@ -165,20 +170,19 @@
       button.type = "button";
       button.className = `rl-mark rl-mark--${mark.id}`;
       button.dataset.mark = mark.id;
-      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-pressed", String(marks.includes(mark.id)));
       button.setAttribute("aria-label", mark.name);
       button.title = mark.name;
-      const text = document.createElement("span");
-      text.className = "rl-mark__text";
-      text.textContent = mark.text;
-      button.append(text);
+      if (!compact) button.append(element("span", "rl-mark__text", mark.text));
       group.append(button);
     }
     return group;
   }
 
-  function showState(state) {
-    for (const group of document.querySelectorAll("[data-rl-marks]")) {
+  /** Show `state` on the groups of buttons of `slug`, or of every paper. */
+  function showState(state, slug) {
+    const selector = slug ? `[data-rl-marks="${slug}"]` : "[data-rl-marks]";
+    for (const group of document.querySelectorAll(selector)) {
       const marks = marksOf(state, group.dataset.rlMarks);
       for (const button of group.querySelectorAll("button[data-mark]")) {
         button.setAttribute("aria-pressed", String(marks.includes(button.dataset.mark)));
@@ -186,28 +190,51 @@
     }
   }
 
-  function addButtons(state, article) {
-    const card = article.querySelector("aside.rl-card[data-slug]");
-    if (card) {
-      const slug = card.getAttribute("data-slug");
-      if (SLUG.test(slug) && !card.querySelector("[data-rl-marks]")) {
-        const box = document.createElement("div");
-        box.className = "rl-card__marks";
-        box.append(makeGroup(slug, false, "Your marks for this paper"));
-        const status = document.createElement("span");
-        status.className = "rl-marks__status";
-        status.setAttribute("role", "status");
-        box.append(status);
-        card.append(box);
-      }
-      return;
+  function addCardButtons(state, card) {
+    const slug = card.getAttribute("data-slug");
+    if (!SLUG.test(slug) || card.querySelector("[data-rl-marks]")) return;
+    const box = element("div", "rl-card__marks");
+    box.append(makeGroup(slug, false, "Your marks for this paper", marksOf(state, slug)));
+    const status = element("span", "rl-marks__status");
+    status.setAttribute("role", "status");
+    box.append(status);
+    card.append(box);
+  }
+
+  function addItemButtons(state, item, slug, link) {
+    if (item.querySelector("[data-rl-marks]")) return;
+    const title = (link ? link.textContent : item.textContent).trim().slice(0, 200);
+    const group = makeGroup(slug, true, `Your marks for ${title}`, marksOf(state, slug));
+    if (link && link.parentNode === item) link.after(group);
+    else item.append(group);
+  }
+
+  // A long list gets its first EAGER items' buttons at once, the others' as they come near the
+  // screen: laying out 30,000 buttons takes Chromium seconds on a list of 10,000 papers.
+  const EAGER = 300;
+  const waiting = new WeakMap();
+  let lazy = null;
+
+  function addListButtons(state, items) {
+    const todo = items.filter(([item]) => !waiting.has(item) && !item.querySelector("[data-rl-marks]"));
+    const later = typeof IntersectionObserver === "function" ? todo.slice(EAGER) : [];
+    for (const [item, slug, link] of todo.slice(0, todo.length - later.length)) addItemButtons(state, item, slug, link);
+    if (!later.length) return;
+    if (!lazy) lazy = new IntersectionObserver(showWaiting, { rootMargin: "100% 0px" });
+    for (const entry of later) {
+      waiting.set(entry[0], entry);
+      lazy.observe(entry[0]);
     }
-    for (const [item, slug, link] of paperItems(article)) {
-      if (item.querySelector("[data-rl-marks]")) continue;
-      const title = (link ? link.textContent : item.textContent).trim().slice(0, 200);
-      const group = makeGroup(slug, true, `Your marks for ${title}`);
-      if (link && link.parentNode === item) link.after(group);
-      else item.append(group);
+  }
+
+  function showWaiting(entries, observer) {
+    const state = readState();
+    for (const { target, isIntersecting } of entries) {
+      const entry = waiting.get(target);
+      if (!isIntersecting || !entry) continue;
+      observer.unobserve(target);
+      waiting.delete(target);
+      if (state !== null) addItemButtons(state, ...entry);
     }
   }
 
@@ -224,7 +251,7 @@
     if (after.length) state.marks[slug] = after;
     else delete state.marks[slug];
     const saved = writeState(state);
-    showState(saved ? state : readState());
+    showState(saved ? state : readState(), slug);
     const status = group.parentNode.querySelector(".rl-marks__status");
     if (status) status.textContent = saved ? "" : "This browser did not keep the mark: its storage is full or blocked.";
   }
@@ -257,9 +284,9 @@
     return match ? Date.UTC(+match[1], +match[2] - 1, +match[3]) : NaN;
   }
 
-  async function addBadges(article, previous) {
+  async function addBadges(found, previous) {
     if (!previous) return;
-    const items = paperItems(article).filter(([item]) => !item.querySelector(".rl-new"));
+    const items = found.filter(([item]) => !item.querySelector(".rl-new"));
     if (!items.length) return;
     // The items of the list pages carry their date (data-added); the others are looked up.
     let papers = new Map();
@@ -292,27 +319,35 @@
   let observer = null;
 
   function watch(article, previous, badges) {
-    if (observer) observer.disconnect();
-    observer = null;
-    if (typeof MutationObserver === "undefined") return;
-    let queued = false;
-    observer = new MutationObserver(() => {
-      if (queued) return;
-      queued = true;
+    const added = [];
+    observer = new MutationObserver((records) => {
+      const before = added.length;
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node.nodeType === 1 && !node.matches("[data-rl-marks], .rl-new")) added.push(node);
+        }
+      }
+      if (before || !added.length) return;
       requestAnimationFrame(() => {
-        queued = false;
         const state = readState();
-        if (state === null) return;
+        const items = paperItems(added.splice(0).filter((node) => node.isConnected));
+        if (state === null || !items.length) return;
         try {
-          addButtons(state, article);
-          showState(state);
-          if (badges) addBadges(article, previous).catch(() => {});
+          addListButtons(state, items);
+          if (badges) addBadges(items, previous).catch(() => {});
         } catch (error) {
           // As in `run`: the page stays as it is.
         }
       });
     });
     observer.observe(article, { childList: true, subtree: true });
+  }
+
+  /** Forget the previous page's observers: instant navigation replaced its content. */
+  function unwatch() {
+    if (observer) observer.disconnect();
+    if (lazy) lazy.disconnect();
+    observer = lazy = null;
   }
 
   // --- My list -----------------------------------------------------------------------------
@@ -388,8 +423,7 @@
       box.append(section);
     }
     box.append(exportControls(state, papers));
-    for (const section of box.querySelectorAll(".rl-mylist__group")) addButtons(state, section);
-    showState(state);
+    addListButtons(state, paperItems(box.querySelectorAll(".rl-mylist__group")));
   }
 
   function exportControls(state, papers) {
@@ -537,9 +571,8 @@
   // --- wiring ------------------------------------------------------------------------------
 
   function decorate() {
+    unwatch();
     const article = document.querySelector(".md-content article") || document.querySelector("article");
-    if (observer) observer.disconnect();
-    observer = null;
     if (!article) return;
     const previous = recordVisit();
     const state = readState();
@@ -549,12 +582,17 @@
       return;
     }
     if (state === null) return;
-    addButtons(state, article);
-    showState(state);
+    const card = article.querySelector("aside.rl-card[data-slug]");
+    if (card) {
+      addCardButtons(state, card);
+      return;
+    }
+    const items = paperItems([article]);
+    addListButtons(state, items);
     const path = pagePath();
     const badges = path === "" || path === "index.html" || /^topics\/[a-z0-9-]+\/(?:index\.html)?$/.test(path || "");
-    if (badges) addBadges(article, previous).catch(() => {});
-    watch(article, previous, badges);
+    if (badges) addBadges(items, previous).catch(() => {});
+    if (typeof MutationObserver === "function") watch(article, previous, badges);
   }
 
   document.addEventListener("click", (event) => {
