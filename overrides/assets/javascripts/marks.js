@@ -37,7 +37,9 @@
       const config = JSON.parse(document.getElementById("__config").textContent);
       return new URL(config.base, location.href);
     } catch (error) {
-      return new URL("/", location.href);
+      return typeof __md_scope !== "undefined" && __md_scope instanceof URL
+        ? new URL(__md_scope.href)
+        : new URL("/", location.href);
     }
   })();
   if (!root.pathname.endsWith("/")) root.pathname += "/";
