@@ -159,4 +159,4 @@ def render_tags() -> str:
 
 
 def render_my_list() -> str:
-    return render_template("my-list.md.j2", bibliography=BIBLIOGRAPHY)
+    return render_template("my-list.md.j2")
