@@ -7,6 +7,7 @@ The docs tree that `render` writes and MkDocs reads (directory URLs):
     papers/<slug>.md         a paper         papers/<slug>/
     topics/index.md          all topics      topics/
     topics/<id>.md           a topic         topics/<id>/
+    my-list.md               a reader's marks my-list/ (filled in the browser)
     <name>.md                a curator's page (content/pages/<name>.md)
 
 The source of a paper is content/papers/<slug>.md.  Nothing here reads the disk.

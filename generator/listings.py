@@ -24,6 +24,8 @@ FEED_ALL = "feed.xml"
 BIBLIOGRAPHY = "papers.bib"
 CSL_JSON = "papers.csl.json"
 CHARTS = "assets/charts"
+#: The reader's own marks (overrides/assets/javascripts/marks.js fills it in the browser).
+MY_LIST = "my-list.md"
 
 
 def render_bibliography(site: Site) -> str:
@@ -154,3 +156,7 @@ def render_home(site: Site) -> str:
 
 def render_tags() -> str:
     return render_template("tags.md.j2")
+
+
+def render_my_list() -> str:
+    return render_template("my-list.md.j2")

@@ -23,12 +23,14 @@ from .listings import (
     CHARTS,
     CSL_JSON,
     FEED_ALL,
+    MY_LIST,
     feed_path,
     render_all_papers,
     render_bibliography,
     render_charts,
     render_feeds,
     render_home,
+    render_my_list,
     render_tags,
     render_topic,
     render_topics_index,
@@ -183,6 +185,9 @@ def render_papers_json(site: Site) -> str:
                     if any(link.kind == kind for link in paper.links)
                 },
                 "related": list(site.related.get(paper.slug, ())),
+                # The key of its entry in papers.bib, or null when the list cannot cite it: the
+                # reader's marks export their BibTeX from papers.bib by this key (marks.js).
+                "cite": site.cite_keys[paper.slug] if site.citations[paper.slug] else None,
             }
         )
     topics = [{"id": t.id, "title": t.title} for t in site.taxonomy.topics]
@@ -219,7 +224,16 @@ def _pick(group: Callable[[], dict[str, str]], path: str) -> str:
 
 def list_paths(site: Site) -> list[str]:
     """The paths of the files `render_list_files` makes, without making them."""
-    paths = ["index.md", "papers/index.md", "topics/index.md", "tags.md", FEED_ALL, BIBLIOGRAPHY, CSL_JSON]
+    paths = [
+        "index.md",
+        "papers/index.md",
+        "topics/index.md",
+        "tags.md",
+        MY_LIST,
+        FEED_ALL,
+        BIBLIOGRAPHY,
+        CSL_JSON,
+    ]
     paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
@@ -238,6 +252,7 @@ def render_list_files(site: Site) -> dict[str, str]:
         "papers/index.md": render_all_papers(site),
         "topics/index.md": render_topics_index(site),
         "tags.md": render_tags(),
+        MY_LIST: render_my_list(),
     }
     for topic in site.taxonomy.topics:
         files[topic_path(topic.id)] = render_topic(site, topic)

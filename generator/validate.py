@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from . import dedupe, htmlscan, sanitize
 from .bibtex import cite_keys
 from .layout import paper_path
-from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, feed_path
+from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, MY_LIST, feed_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
 from .text import title_key
@@ -213,6 +213,7 @@ def docs_files(content: Content) -> set[str]:
         "tags.md",
         "papers/index.md",
         "topics/index.md",
+        MY_LIST,
         FEED_ALL,
         BIBLIOGRAPHY,
         "papers.json",

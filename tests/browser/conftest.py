@@ -10,6 +10,7 @@ import json
 import os
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,10 +95,10 @@ def console(base_url: str) -> Console:
     return Console(base_url)
 
 
-@pytest.fixture()
-def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
-    """A fresh page on the served site; the test fails if any page it visited logged an error."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, color_scheme="light")
+@contextmanager
+def open_tab(browser: Any, base_url: str, console: Console, color_scheme: str = "light") -> Iterator[Any]:
+    """A fresh tab on the site at `base_url`, offline: every request leaving the site is blocked."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, color_scheme=color_scheme)
 
     def block_outside(route: Any) -> None:
         if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
@@ -111,8 +112,17 @@ def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
     tab.set_default_timeout(15_000)
     tab.on("console", console.on_console)
     tab.on("pageerror", console.on_pageerror)
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+    """A fresh page on the served site; the test fails if any page it visited logged an error."""
+    with open_tab(browser, base_url, console) as tab:
+        yield tab
     assert not console.errors, "the pages logged errors:\n" + "\n".join(console.errors)
 
 

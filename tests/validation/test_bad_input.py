@@ -329,6 +329,11 @@ CASES: dict[str, Case] = {
         {"content/pages/index.md": "---\ntitle: Home\n---\nBody.\n"},
         (("content/pages/index.md:1:1", "would replace a generated page"),),
     ),
+    "page-my-list-name": Case(
+        "",
+        {"content/pages/my-list.md": "---\ntitle: Mine\n---\nBody.\n"},
+        (("content/pages/my-list.md:1:1", "would replace a generated page"),),
+    ),
     "page-bad-name": Case(
         "",
         {"content/pages/About Us.md": "---\ntitle: About\n---\nBody.\n"},
