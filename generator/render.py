@@ -32,6 +32,7 @@ from .listings import (
     render_tags,
     render_topic,
     render_topics_index,
+    timeline_path,
 )
 from .model import SINGLE_LINKS, Page, Paper
 from .sitemodel import Site
@@ -223,6 +224,7 @@ def list_paths(site: Site) -> list[str]:
     paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
+        paths.append(timeline_path(topic.id))
     paths += [page.name for page in site.pages]
     return paths
 
