@@ -189,5 +189,5 @@ def render_home(site: Site) -> str:
     )
 
 
-def render_tags() -> str:
-    return render_template("tags.md.j2")
+def render_tags(site: Site) -> str:
+    return render_template("tags.md.j2", free_tags=len({tag for p in site.papers for tag in p.tags}))

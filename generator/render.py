@@ -239,7 +239,7 @@ def render_list_files(site: Site) -> dict[str, str]:
         "index.md": render_home(site),
         "papers/index.md": render_all_papers(site),
         "topics/index.md": render_topics_index(site),
-        "tags.md": render_tags(),
+        "tags.md": render_tags(site),
     }
     for topic in site.taxonomy.topics:
         files[topic_path(topic.id)] = render_topic(site, topic)
