@@ -1,7 +1,15 @@
-/* Charts wider than a phone scroll sideways inside a box of their own (issue 14).
-   Each chart image of the page text goes into a <span class="rl-chart-scroll">; while the
-   chart is wider than the box, the box is a named region the keyboard can reach (tabindex 0),
-   so that it can be scrolled with the arrow keys too. layout.css sizes the charts. */
+/* Layout helpers (issue 14), run on every page that Material's instant navigation shows.
+
+   1. Charts wider than a phone scroll sideways inside a box of their own: each chart image
+      of the page text goes into a <span class="rl-chart-scroll">; while the chart is wider
+      than the box, the box is a named region the keyboard can reach (tabindex 0), so that
+      it can be scrolled with the arrow keys too. layout.css sizes the charts.
+   2. The sidebar opens at its top. Material (9.8, its sidebar component) scrolls the
+      sidebar on every page so that the current page's link sits in its middle, whether or
+      not the link would show anyway; the item then at the top is cut in half under the
+      sidebar's sticky title. After that first scroll: back to the top if the current link
+      shows from there, else up to the start of the item cut in half. Never once the reader
+      has scrolled or touched the sidebar. */
 (function () {
   var refit = null;
 
@@ -17,7 +25,48 @@
     }
   }
 
+  function settle(wrap) {
+    var title = wrap.querySelector(".md-nav--primary > .md-nav__title");
+    var active = wrap.querySelector(".md-nav__link--active[href]");
+    var top = wrap.getBoundingClientRect().top - wrap.scrollTop;
+    var under = 0;
+    if (title && getComputedStyle(title).position === "sticky") {
+      // The title, and the shadow it casts on what scrolls under it (blur, then spread).
+      var px = (getComputedStyle(title).boxShadow.match(/-?[\d.]+px/g) || []).map(parseFloat);
+      under = title.offsetHeight + (px[3] || 0) + (px[2] || 0) / 2;
+    }
+    if (!active || !active.clientHeight) return;
+    if (active.getBoundingClientRect().bottom - top <= wrap.clientHeight) {
+      wrap.scrollTop = 0;
+      return;
+    }
+    var edge = wrap.scrollTop + under;
+    var links = wrap.querySelectorAll(".md-nav__link");
+    for (var i = 0; i < links.length; i++) {
+      var box = links[i].getBoundingClientRect();
+      var start = box.top - top;
+      if (box.height && start < edge && box.bottom - top > edge) {
+        wrap.scrollTop = Math.max(0, Math.floor(start - under));
+        return;
+      }
+    }
+  }
+
+  function watchSidebar() {
+    var wrap = document.querySelector(".md-sidebar--primary .md-sidebar__scrollwrap");
+    if (!wrap) return;
+    var touched = false;
+    var stop = function () { touched = true; };
+    ["wheel", "touchstart", "pointerdown", "keydown"].forEach(function (type) {
+      wrap.addEventListener(type, stop, { once: true, passive: true });
+    });
+    wrap.addEventListener("scroll", function () {
+      if (!touched) settle(wrap);
+    }, { once: true });
+  }
+
   document$.subscribe(function () {
+    watchSidebar();
     var boxes = [];
     document.querySelectorAll('article img[src*="assets/charts/"]').forEach(function (img) {
       var box = img.parentElement;
