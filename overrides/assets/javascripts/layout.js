@@ -29,26 +29,32 @@
     var title = wrap.querySelector(".md-nav--primary > .md-nav__title");
     var active = wrap.querySelector(".md-nav__link--active[href]");
     var top = wrap.getBoundingClientRect().top - wrap.scrollTop;
-    var under = 0;
+    var under = 0, shown = 0;
     if (title && getComputedStyle(title).position === "sticky") {
       // The title, and the shadow it casts on what scrolls under it (blur, then spread).
       var px = (getComputedStyle(title).boxShadow.match(/-?[\d.]+px/g) || []).map(parseFloat);
-      under = title.offsetHeight + (px[3] || 0) + (px[2] || 0) / 2;
+      shown = title.offsetHeight;
+      under = shown + (px[3] || 0) + (px[2] || 0) / 2;
     }
     if (!active || !active.clientHeight) return;
     if (active.getBoundingClientRect().bottom - top <= wrap.clientHeight) {
       wrap.scrollTop = 0;
       return;
     }
+    // The first link that shows below the title, wholly or in part, shows whole, and the
+    // link before it hides wholly under the title.
     var edge = wrap.scrollTop + under;
+    var before = 0;
     var links = wrap.querySelectorAll(".md-nav__link");
     for (var i = 0; i < links.length; i++) {
       var box = links[i].getBoundingClientRect();
+      if (!box.height) continue;
       var start = box.top - top;
-      if (box.height && start < edge && box.bottom - top > edge) {
-        wrap.scrollTop = Math.max(0, Math.floor(start - under));
+      if (start < edge && box.bottom - top > wrap.scrollTop + shown) {
+        wrap.scrollTop = Math.max(0, Math.ceil(Math.max(start - under, before - shown)));
         return;
       }
+      before = Math.max(before, box.bottom - top);
     }
   }
 
