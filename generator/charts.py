@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 
 from . import text
 
-
 #: Characters XML 1.0 does not allow in a document at all, escaped or not.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -192,7 +191,9 @@ def timeline_chart(bins: Sequence[tuple[str, int]], *, caption: str, title: str,
     base = PAD + FONT + 8 + small + 2 + TIMELINE_PLOT
     height = base + 4 + small + PAD
     body = [_label(PAD, PAD + FONT, caption, cls="muted")]
-    body.append(f'<line class="grid" x1="{PAD}" y1="{_num(base)}" x2="{_num(WIDTH - PAD)}" y2="{_num(base)}"/>')
+    body.append(
+        f'<line class="grid" x1="{PAD}" y1="{_num(base)}" x2="{_num(WIDTH - PAD)}" y2="{_num(base)}"/>'
+    )
     extra = f' font-size="{small}"'
     for i, (label, n) in enumerate(bins):
         x = PAD + column * i

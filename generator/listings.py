@@ -137,7 +137,9 @@ def render_timeline(topic: Topic, papers: Sequence[Paper]) -> str:
     left = f" {len(papers) - dated} without a year are not shown." if dated < len(papers) else ""
     step = ""
     if unit == "year" and len(bins) > 1 and int(bins[1][0]) - int(bins[0][0]) > 1:
-        step = f" Each column is {int(bins[1][0]) - int(bins[0][0])} years, from the year it is labelled with."
+        step = (
+            f" Each column is {int(bins[1][0]) - int(bins[0][0])} years, from the year it is labelled with."
+        )
     return charts.timeline_chart(
         bins,
         caption=f"Papers per {unit}",

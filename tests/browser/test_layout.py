@@ -114,7 +114,9 @@ def test_no_element_sticks_out_sideways(screen: Any, built: BuiltSite) -> None:
         open_page(screen, path)
         result = screen.evaluate(_STICKING_OUT)
         if result["found"] or result["scrollWidth"] > result["width"]:
-            problems.append(f"{path}: page {result['scrollWidth']} px wide in {result['width']}: {result['found']}")
+            problems.append(
+                f"{path}: page {result['scrollWidth']} px wide in {result['width']}: {result['found']}"
+            )
     assert not problems, "\n".join(problems)
 
 

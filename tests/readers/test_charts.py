@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -51,7 +52,7 @@ def test_bar_chart_labels_and_counts_are_text() -> None:
     assert widths == [round(span * 12 / 30, 1), span, 0, round(span / 30, 1)]
     # Phone-sized: nothing is drawn or written beyond the chart's width, labels sit above bars.
     assert float(root.get("width", "nan")) == charts.WIDTH <= 358
-    for bar, count in zip(bars, root.iter(f"{SVG}text"), strict=False):
+    for bar in bars:
         assert float(bar.get("x", "nan")) + float(bar.get("width", "nan")) <= charts.WIDTH
     labels = [t for t in root.iter(f"{SVG}text") if not (t.text or "")[0].isdigit()]
     assert all(len(t.text or "") * charts.CHAR_WIDTH + charts.PAD <= charts.WIDTH for t in labels)
@@ -177,7 +178,7 @@ def test_timeline_writes_every_count_and_thins_labels() -> None:
     years = [w for w in words if len(w) == 4]
     assert years[0] == "2010" and 1 < len(years) < len(bins)  # thinned, never overlapping
     xs = sorted(float(t.get("x", "nan")) for t in root.iter(f"{SVG}text") if (t.text or "") in years)
-    assert all(b - a >= 4 * 11 * 0.62 for a, b in zip(xs, xs[1:], strict=False))
+    assert all(b - a >= 4 * 11 * 0.62 for a, b in itertools.pairwise(xs))
     assert float(root.get("width", "nan")) == charts.WIDTH
 
 
