@@ -114,6 +114,11 @@ def render_charts(site: Site) -> dict[str, str]:
     return files
 
 
+def _undated(count: int) -> str:
+    """What a timeline leaves out: the papers without a year."""
+    return f"; {count} without a year" if count else ""
+
+
 def timeline_path(topic_id: str) -> str:
     return f"{CHARTS}/timeline-{topic_id}.svg"
 
@@ -163,7 +168,8 @@ def render_topic(site: Site, topic: Topic) -> str:
         chart=f"{CHARTS}/topic-{topic.id}.svg",
         timeline=timeline_path(topic.id),
         timeline_unit=unit,
-        timeline_counts=_counts([(label, n) for label, n in bins if n]),
+        timeline_counts=_counts([(label, n) for label, n in bins if n])
+        + _undated(len(site.members[topic.id]) - sum(n for _, n in bins)),
     )
 
 
