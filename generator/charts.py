@@ -6,21 +6,31 @@ so each carries its own background and a light and a dark palette chosen by
 chart's own background with enough contrast.  Every chart has a <title> and
 <desc>, and its numbers are written out as text, not only drawn.  Coordinates
 are integers or fixed to one decimal, so the output is byte-stable.
+
+Bar charts and timelines are WIDTH px wide, labels above their bars, so that a
+phone (390 px, less the page margins) shows them at full size; only the
+matrix of shared papers is wider, and scrolls sideways on a phone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from . import text
 
+#: Characters XML 1.0 does not allow in a document at all, escaped or not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 def escape(value: str) -> str:
     """Escape `&`, `<` and `>` for SVG text (as xml.sax.saxutils.escape does, which imports
-    urllib.request and, through it, the network stack: 20 ms of every run)."""
-    return html.escape(value, quote=False)
+    urllib.request and, through it, the network stack: 20 ms of every run), and replace the
+    characters XML cannot hold by U+FFFD, so that no title can make the file unreadable."""
+    return html.escape(_NOT_XML.sub("\ufffd", value), quote=False)
 
 
 FONT = 13
@@ -28,7 +38,11 @@ FONT = 13
 CHAR_WIDTH = 7.0
 ROW = 24
 PAD = 12
-BAR_WIDTH = 300
+#: Width of bar charts and timelines: a phone's screen less Material's margins (390 - 2 × 16).
+WIDTH = 358
+#: A bar chart row: its label, then its bar.
+BAR_ROW = 38
+BAR_HEIGHT = 12
 CELL = 26
 LABEL_CHARS = 40
 
@@ -101,27 +115,96 @@ def papers(count: int) -> str:
 
 
 def bar_chart(rows: Sequence[tuple[str, int]], *, title: str, desc: str, own: int | None = None) -> str:
-    """Horizontal bars, one per (label, count) row, in the given order.
+    """Horizontal bars, one per (label, count) row, in the given order, each label above its bar.
 
     `own` marks one row (by index) in a second colour, e.g. the topic a page is about.
     """
-    labels = [shorten(label, 60) for label, _ in rows]
-    label_width = max((_text_width(label) for label in labels), default=0)
+    labels = [shorten(label, int((WIDTH - 2 * PAD) / CHAR_WIDTH)) for label, _ in rows]
     top = max((count for _, count in rows), default=0) or 1
-    count_width = _text_width(papers(top))
-    width = PAD + label_width + PAD + BAR_WIDTH + PAD + count_width + PAD
-    height = PAD + ROW * len(rows) + PAD
-    x0 = PAD + label_width + PAD
+    span = bar_span(top)
+    height = PAD + BAR_ROW * len(rows) + PAD / 2
     body = []
     for i, (label, (_, count)) in enumerate(zip(labels, rows, strict=True)):
-        y = PAD + ROW * i
-        mid = y + ROW / 2 + FONT * 0.35
-        length = BAR_WIDTH * count / top
+        y = PAD + BAR_ROW * i
+        bar_y = y + FONT + 5
+        length = span * count / top
         cls = "bar own" if i == own else "bar"
-        body.append(_label(x0 - PAD / 2, mid, label, anchor="end"))
-        body.append(_rect(cls, x0, y + 4, length, ROW - 8))
-        body.append(_label(x0 + length + PAD / 2, mid, papers(count), cls="muted"))
-    return _svg(width, height, title, desc, body)
+        body.append(_label(PAD, y + FONT, label))
+        body.append(_rect(cls, PAD, bar_y, length, BAR_HEIGHT))
+        mid = bar_y + BAR_HEIGHT / 2 + FONT * 0.35
+        body.append(_label(PAD + length + PAD / 2, mid, papers(count), cls="muted"))
+    return _svg(WIDTH, height, title, desc, body)
+
+
+def bar_span(top: int) -> float:
+    """Length of the longest bar: the width less the margins and the room its count takes."""
+    return WIDTH - 2 * PAD - PAD / 2 - _text_width(papers(top))
+
+
+#: Timeline: at most this many columns; the bins widen (1, 2, 5, 10… years) to stay under it.
+MAX_BINS = 16
+TIMELINE_PLOT = 90
+_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
+
+
+def year_bins(years: Sequence[int]) -> list[tuple[str, int]]:
+    """Papers per year, every year from the first to the last (empty ones too), as (label, count).
+
+    Over MAX_BINS years, years are grouped into bins of 2, 5, 10… years, labelled by their
+    first year and aligned on multiples of the step ("2010" is 2010–2014 with a step of 5).
+    """
+    if not years:
+        return []
+    first, last = min(years), max(years)
+    step = next((s for s in _YEAR_STEPS if last // s - first // s + 1 <= MAX_BINS), _YEAR_STEPS[-1])
+    start = first // step * step
+    counts = [0] * (last // step - first // step + 1)
+    for year in years:
+        counts[year // step - first // step] += 1
+    return [(str(start + step * i), n) for i, n in enumerate(counts)]
+
+
+def month_bins(dates: Sequence[dt.date]) -> list[tuple[str, int]]:
+    """Papers per month (YYYY-MM), every month from the first to the last (empty ones too)."""
+    if not dates:
+        return []
+    months = [d.year * 12 + d.month - 1 for d in dates]
+    first, last = min(months), max(months)
+    counts = [0] * (last - first + 1)
+    for month in months:
+        counts[month - first] += 1
+    return [(f"{(first + i) // 12:04d}-{(first + i) % 12 + 1:02d}", n) for i, n in enumerate(counts)]
+
+
+def timeline_chart(bins: Sequence[tuple[str, int]], *, caption: str, title: str, desc: str) -> str:
+    """Columns of counts over time, oldest first, each count written above its column.
+
+    `bins` are (label, count) in time order, as year_bins or month_bins make them; labels
+    under the columns are thinned so that they never overlap.
+    """
+    small = 11
+    count = max(len(bins), 1)
+    column = min(40.0, (WIDTH - 2 * PAD) / count)
+    label_width = max((len(label) for label, _ in bins), default=0) * small * 0.62 + 4
+    every = max(1, math.ceil(label_width / column))
+    top = max((n for _, n in bins), default=0) or 1
+    base = PAD + FONT + 8 + small + 2 + TIMELINE_PLOT
+    height = base + 4 + small + PAD
+    body = [_label(PAD, PAD + FONT, caption, cls="muted")]
+    body.append(
+        f'<line class="grid" x1="{PAD}" y1="{_num(base)}" x2="{_num(WIDTH - PAD)}" y2="{_num(base)}"/>'
+    )
+    extra = f' font-size="{small}"'
+    for i, (label, n) in enumerate(bins):
+        x = PAD + column * i
+        length = TIMELINE_PLOT * n / top
+        mid = x + column / 2
+        if n:
+            body.append(_rect("bar", x + 2, base - length, column - 4, length))
+            body.append(_label(mid, base - length - 3, str(n), anchor="middle", extra=extra))
+        if i % every == 0:
+            body.append(_label(mid, base + 4 + small, label, anchor="middle", cls="muted", extra=extra))
+    return _svg(WIDTH, height, title, desc, body)
 
 
 def level(count: int, top: int) -> int:

@@ -112,7 +112,47 @@ def render_charts(site: Site) -> dict[str, str]:
             desc=f"Papers in {topic.title}, and how many of them are also in each neighbouring topic. "
             f"{_counts(rows)}.",
         )
+        files[timeline_path(topic.id)] = render_timeline(topic, site.members[topic.id])
     return files
+
+
+def _undated(count: int) -> str:
+    """What a timeline leaves out: the papers without a year."""
+    return f"; {count} without a year" if count else ""
+
+
+def timeline_path(topic_id: str) -> str:
+    return f"{CHARTS}/timeline-{topic_id}.svg"
+
+
+def timeline_bins(papers: Sequence[Paper]) -> tuple[str, list[tuple[str, int]]]:
+    """What a topic's timeline counts, and its (label, count) bins: papers per year when at
+    least half of them have a year, else papers per month they were added to the list (per
+    year added once that spans more than charts.MAX_BINS months)."""
+    years = [p.year for p in papers if p.year is not None]
+    if years and 2 * len(years) >= len(papers):
+        return "year", charts.year_bins(years)
+    months = charts.month_bins([p.added for p in papers])
+    if len(months) > charts.MAX_BINS:
+        return "year added", charts.year_bins([p.added.year for p in papers])
+    return "month added", months
+
+
+def render_timeline(topic: Topic, papers: Sequence[Paper]) -> str:
+    unit, bins = timeline_bins(papers)
+    dated = sum(n for _, n in bins)
+    left = f" {len(papers) - dated} without a year are not shown." if dated < len(papers) else ""
+    step = ""
+    if unit == "year" and len(bins) > 1 and int(bins[1][0]) - int(bins[0][0]) > 1:
+        step = (
+            f" Each column is {int(bins[1][0]) - int(bins[0][0])} years, from the year it is labelled with."
+        )
+    return charts.timeline_chart(
+        bins,
+        caption=f"Papers per {unit}",
+        title=f"{topic.title}: papers per {unit}",
+        desc=f"Papers of {topic.title} per {unit}.{step}{left} {_counts(bins)}.",
+    )
 
 
 def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
@@ -120,6 +160,7 @@ def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
 
 
 def render_topic(site: Site, topic: Topic) -> str:
+    unit, bins = timeline_bins(site.members[topic.id])
     return render_template(
         "topic.md.j2",
         topic=topic,
@@ -127,6 +168,10 @@ def render_topic(site: Site, topic: Topic) -> str:
         neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
         feed=feed_path(topic.id),
         chart=f"{CHARTS}/topic-{topic.id}.svg",
+        timeline=timeline_path(topic.id),
+        timeline_unit=unit,
+        timeline_counts=_counts([(label, n) for label, n in bins if n])
+        + _undated(len(site.members[topic.id]) - sum(n for _, n in bins)),
     )
 
 
@@ -154,8 +199,8 @@ def render_home(site: Site) -> str:
     )
 
 
-def render_tags() -> str:
-    return render_template("tags.md.j2")
+def render_tags(site: Site) -> str:
+    return render_template("tags.md.j2", free_tags=len({tag for p in site.papers for tag in p.tags}))
 
 
 def render_my_list() -> str:

@@ -34,6 +34,7 @@ from .listings import (
     render_tags,
     render_topic,
     render_topics_index,
+    timeline_path,
 )
 from .model import SINGLE_LINKS, Page, Paper
 from .sitemodel import Site
@@ -237,6 +238,7 @@ def list_paths(site: Site) -> list[str]:
     paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
+        paths.append(timeline_path(topic.id))
     paths += [page.name for page in site.pages]
     return paths
 
@@ -251,7 +253,7 @@ def render_list_files(site: Site) -> dict[str, str]:
         "index.md": render_home(site),
         "papers/index.md": render_all_papers(site),
         "topics/index.md": render_topics_index(site),
-        "tags.md": render_tags(),
+        "tags.md": render_tags(site),
         MY_LIST: render_my_list(),
     }
     for topic in site.taxonomy.topics:

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from . import dedupe, htmlscan, sanitize
 from .bibtex import cite_keys
 from .layout import paper_path
-from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, MY_LIST, feed_path
+from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, MY_LIST, feed_path, timeline_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
 from .text import title_key
@@ -222,6 +222,7 @@ def docs_files(content: Content) -> set[str]:
     files.update(page.name for page in content.pages)
     for topic in content.taxonomy.topics:
         files.update({f"topics/{topic.id}.md", feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"})
+        files.add(timeline_path(topic.id))
     files.update({f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"})
     return files
 
