@@ -126,6 +126,7 @@ class _Frame:
     opening: str
     elem: Elem
     switches: list[tuple[int, str]] = field(default_factory=list)
+    start: int = -1  # where a "group" opened, to read its first and last character at its close
 
 
 def _link_ok(url: str) -> bool:
@@ -213,7 +214,7 @@ class _Parser:
             # Braces stuck to a word are shown ("1{2}"); elsewhere they only group, as in TeX.
             prev = s[i - 1 : i] if i else " "
             visible = prev.isalnum() or prev in "/."
-            self.stack.append(_Frame("visible" if visible else "group", "{", Elem("")))
+            self.stack.append(_Frame("visible" if visible else "group", "{", Elem(""), start=i))
             self.i += 1
         elif tok == "}":
             if len(self.stack) > 1:
@@ -454,10 +455,18 @@ class _Parser:
         if unclosed:
             self.emit(frame.opening)
             self.emit(Elem("", frame.elem.children))
-        elif frame.kind == "visible":
+        elif frame.kind == "visible" or (frame.kind == "group" and self.spaced(frame.start)):
             self.out.extend(["{", Elem("", frame.elem.children), "}"])
         else:
             self.emit(frame.elem)
+
+    def spaced(self, start: int) -> bool:
+        """Whether a group's braces are text, not TeX: TeX groups start with a word, a command
+        or math and hug their content (`{GPU}`, `{\\em x}`); `{{ x }}`, `{% y %}`, `{}` do not."""
+        if self.i - start < 3:
+            return True
+        first, last = self.s[start + 1], self.s[self.i - 2]
+        return not (first.isalnum() or first in "\\$") or last == " "
 
     def fold(self, frame: _Frame) -> None:
         """Apply the group's `\\em`-like switches to what follows each."""
