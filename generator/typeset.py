@@ -475,8 +475,12 @@ class _Parser:
             children[at:] = [Elem(tag, children[at:])]
 
 
+# Characters HTML cannot carry (a parser turns NUL into U+FFFD, sanitizers drop them): shown as U+FFFD.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _parse(text: str) -> Elem:
-    return _Parser(" ".join(text.split())).run()
+    return _Parser(_CONTROL.sub("\ufffd", " ".join(text.split()))).run()
 
 
 def _walk(root: Elem) -> Iterator[tuple[str, Node]]:
