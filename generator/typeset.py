@@ -18,6 +18,7 @@ Abstracts come from arXiv and BibTeX as their authors wrote them: `{\\em x}`, `1
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 WINDOW = 2000
 #: Nested styles deeper than this are shown without further tags.
 MAX_DEPTH = 16
+#: Groups nested deeper than this are text: their braces (and commands) show as written.
+MAX_GROUPS = 64
 #: Where `plain` and `to_html` remember their last answers (titles and abstracts repeat).
 _CACHE: dict[tuple[str, str], str] = {}
 
@@ -178,6 +181,49 @@ class _Parser:
         self.i = 0
         self.root = _Frame("root", "", Elem(""))
         self.stack = [self.root]
+        self._closing: dict[int, int] | None = None
+        # Where each search for a closing delimiter gave up: no closer lies before it, since
+        # whether a `$` or `\)` closes does not depend on where its formula opened. Each
+        # search starts past it, so all of them together read the text once.
+        self.searched: dict[str, int] = {}
+        self.too_deep = 0  # groups opened past MAX_GROUPS, shown as text, not yet closed
+
+    def push(self, frame: _Frame) -> None:
+        if len(self.stack) > MAX_GROUPS or self.too_deep:
+            self.emit(frame.opening)
+            self.too_deep += 1
+        else:
+            self.stack.append(frame)
+
+    def closing(self, j: int) -> int:
+        """The index of the `}` that closes the `{` at `j`, or -1 (all braces matched at once)."""
+        if self._closing is None:
+            self._closing = {}
+            opened: list[int] = []
+            s, k, n = self.s, 0, len(self.s)
+            while k < n:
+                c = s[k]
+                if c == "\\":
+                    k += 1
+                elif c == "{":
+                    opened.append(k)
+                elif c == "}" and opened:
+                    self._closing[opened.pop()] = k
+                k += 1
+        return self._closing.get(j, -1)
+
+    def find(self, closer: str, start: int, valid: object = None) -> int:
+        """The first `closer` from `start` within `WINDOW` (for which `valid(j)` holds), or -1."""
+        limit = min(len(self.s), start + WINDOW)
+        j = max(start, self.searched.get(closer, 0))
+        while True:
+            j = self.s.find(closer, j, limit)
+            if j < 0:
+                self.searched[closer] = max(start, limit - len(closer))
+                return -1
+            if valid is None or valid(j):  # type: ignore[operator]
+                return j
+            j += 1
 
     @property
     def out(self) -> list[Node]:
@@ -214,10 +260,14 @@ class _Parser:
             # Braces stuck to a word are shown ("1{2}"); elsewhere they only group, as in TeX.
             prev = s[i - 1 : i] if i else " "
             visible = prev.isalnum() or prev in "/."
-            self.stack.append(_Frame("visible" if visible else "group", "{", Elem(""), start=i))
+            self.push(_Frame("visible" if visible else "group", "{", Elem(""), start=i))
             self.i += 1
         elif tok == "}":
-            if len(self.stack) > 1:
+            if self.too_deep:
+                self.too_deep -= 1
+                self.emit("}")
+                self.i += 1
+            elif len(self.stack) > 1:
                 self.i += 1
                 self.close()
             else:
@@ -297,7 +347,7 @@ class _Parser:
             return
         arg = end + 1 if s[end : end + 1] == "{" else -1
         if name in _STYLES and arg > 0:
-            self.stack.append(_Frame("arg", "\\" + name + "{", Elem(_STYLES[name])))
+            self.push(_Frame("arg", "\\" + name + "{", Elem(_STYLES[name])))
             self.i = arg
         elif name in ("url", "href") and arg > 0:
             self.link(name, arg)
@@ -311,7 +361,7 @@ class _Parser:
             self.emit(s[i:end])  # unknown: shown as written, its argument's braces too
             self.i = end
             if arg > 0:
-                self.stack.append(_Frame("visible", "{", Elem("")))
+                self.push(_Frame("visible", "{", Elem("")))
                 self.i = arg
 
     def skip_space(self, j: int) -> int:
@@ -333,16 +383,16 @@ class _Parser:
 
     def link(self, name: str, arg: int) -> None:
         s = self.s
-        close = s.find("}", arg, arg + WINDOW)
-        url = s[arg:close].strip() if close > 0 else ""
-        if close < 0 or "{" in url or not _link_ok(url):
+        close = self.closing(arg - 1)
+        url = s[arg:close].strip() if arg < close < arg + WINDOW else ""
+        if "{" in url or not _link_ok(url):
             self.emit("\\" + name)
-            self.stack.append(_Frame("visible", "{", Elem("")))
+            self.push(_Frame("visible", "{", Elem("")))
             self.i = arg
             return
         self.i = close + 1
         if name == "href" and s[self.i : self.i + 1] == "{":
-            self.stack.append(_Frame("arg", s[arg - 6 : close + 2], Elem("a", href=url)))
+            self.push(_Frame("arg", s[arg - 6 : close + 2], Elem("a", href=url)))
             self.i += 1
         else:
             self.emit(Elem("a", [url], href=url))
@@ -350,30 +400,27 @@ class _Parser:
     def dollar(self) -> None:
         s, i = self.s, self.i
         if s.startswith("$$", i):
-            end = s.find("$$", i + 2, i + WINDOW)
+            end = self.find("$$", i + 2)
             if end > i + 2:
                 self.emit(Math(s[i + 2 : end]))
                 self.i = end + 2
                 return
-        elif s[i + 1 : i + 2] not in ("", " ", "$"):
-            j = i + 1
-            limit = min(len(s), i + WINDOW)
-            while True:
-                j = s.find("$", j, limit)
-                if j < 0:
-                    break
-                # pandoc's rule: no space before the closing $, no digit after it ("$5 and $10").
-                if s[j - 1] not in (" ", "\\") and not s[j + 1 : j + 2].isdigit():
-                    self.emit(Math(s[i + 1 : j]))
-                    self.i = j + 1
-                    return
-                j += 1
+            self.emit("$$")
+            self.i += 2
+            return
+        if s[i + 1 : i + 2] not in ("", " "):
+            # pandoc's rule: no space before the closing $, no digit after it ("$5 and $10").
+            j = self.find("$", i + 1, lambda j: s[j - 1] not in " \\" and not s[j + 1 : j + 2].isdigit())
+            if j > 0:
+                self.emit(Math(s[i + 1 : j]))
+                self.i = j + 1
+                return
         self.emit("$")
         self.i += 1
 
     def delimited_math(self, closing: str) -> None:
         i = self.i
-        end = self.s.find(closing, i + 2, i + WINDOW)
+        end = self.find(closing, i + 2)
         if end < 0:
             self.emit(self.s[i : i + 2])
             self.i += 2
@@ -386,6 +433,8 @@ class _Parser:
         out = self.out
         if not out or not isinstance(out[-1], str) or _tail(out[-1], _WORD) == len(out[-1]):
             return False
+        if self.raw_groups(self.i + 1, 1) == self.i + 1:
+            return False  # an unclosed brace: no formula
         self.bare_math(self.i)
         return True
 
@@ -428,24 +477,13 @@ class _Parser:
 
     def raw_groups(self, j: int, count: int) -> int:
         """The end of up to `count` balanced `{…}` groups from `j` (within `WINDOW`)."""
-        s = self.s
         for _ in range(count):
-            if s[j : j + 1] != "{":
+            if self.s[j : j + 1] != "{":
                 return j
-            depth, k, limit = 0, j, min(len(s), j + WINDOW)
-            while k < limit:
-                if s[k] == "{":
-                    depth += 1
-                elif s[k] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                elif s[k] == "\\":
-                    k += 1
-                k += 1
-            if depth != 0 or k >= limit:
+            end = self.closing(j)
+            if not j < end < j + WINDOW:
                 return j
-            j = k + 1
+            j = end + 1
         return j
 
     def close(self, unclosed: bool = False) -> None:
@@ -479,7 +517,9 @@ class _Parser:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+@functools.lru_cache(maxsize=64)
 def _parse(text: str) -> Elem:
+    """The tree of `text` (never changed once made: to_html and plain share it)."""
     return _Parser(_CONTROL.sub("\ufffd", " ".join(text.split()))).run()
 
 

@@ -203,13 +203,18 @@ def test_no_input_breaks_out_of_its_element(source: str) -> None:
     assert_stays_in_its_element(source)
 
 
+#: Accents change the letter after them (`\\'e` is é): left out where words are counted.
+PLAIN_TOKENS = [t for t in TOKENS if t not in ("\\'", '\\"', "\\c{")]
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+@given(st.lists(st.sampled_from(PLAIN_TOKENS), max_size=40).map("".join))
 def test_nothing_written_is_dropped(source: str) -> None:
     """A word survives typesetting: in the text, or in a link's address."""
     tree = parse(to_html(source))
-    shown = "".join(tree.text) + "".join(v or "" for _t, attrs in tree.tags for _k, v in attrs)
-    assert shown.count("xq") == " ".join(source.split()).count("xq")
+    text = "".join(tree.text).count("xq")
+    hrefs = "".join(v or "" for _t, attrs in tree.tags for k, v in attrs if k == "href").count("xq")
+    assert text <= source.count("xq") <= text + hrefs
     assert plain(source).count("xq") >= source.count("xq") - source.count("\\href{")
 
 
