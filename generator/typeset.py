@@ -34,7 +34,8 @@ MAX_GROUPS = 64
 #: Where `plain` and `to_html` remember their last answers (titles and abstracts repeat).
 _CACHE: dict[tuple[str, str], str] = {}
 
-_ESCAPES = {"%": "%", "&": "&", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}", " ": " ", "\\": " "}
+# A backslash before a space stays as written: in prose it is more often a backslash than TeX's `\ `.
+_ESCAPES = {"%": "%", "&": "&", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}", "\\": " "}
 _SPACES = {",": "\u202f", ";": "\u2005", ":": "\u2005", "!": "", "-": "\u00ad", "@": "", "/": ""}
 _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307"}
 _LETTER_ACCENTS = {"c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "r": "\u030a", "k": "\u0328"}
@@ -277,7 +278,12 @@ class _Parser:
             self.emit("\u00a0")
             self.i += 1
         elif tok == "-":
-            if s.startswith("---", i):
+            if s[i - 1 : i] in ("<", "!") or s.startswith(">", i + 2 + s.startswith("---", i)):
+                # Arrows and comment marks (`-->`, `<--`, `<!--`) are not dashes.
+                run = 3 if s.startswith("---", i) else 2 if nxt == "-" else 1
+                self.emit(s[i : i + run])
+                self.i += run
+            elif s.startswith("---", i):
                 self.emit("—")
                 self.i += 3
             elif nxt == "-":
