@@ -69,11 +69,14 @@ def widest_citation(built: BuiltSite) -> str:
         _, _, entry = text.partition('<code class="language-bibtex">')
         return max(map(len, entry.partition("</code>")[0].splitlines()), default=0)
 
-    return max(sorted(p["slug"] for p in built.papers), key=widest)
+    slugs: list[str] = sorted(p["slug"] for p in built.papers)
+    return max(slugs, key=widest)
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_cite_block_stays_in_its_box_and_keeps_the_copy_button(page: Any, built: BuiltSite, width: int) -> None:
+def test_cite_block_stays_in_its_box_and_keeps_the_copy_button(
+    page: Any, built: BuiltSite, width: int
+) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"/papers/{widest_citation(built)}/")
     page.wait_for_load_state("networkidle")

@@ -12,7 +12,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -46,20 +46,48 @@ LINK = 'rel="nofollow noopener"'
 
 #: (source, HTML, plain text): each rule of the issue once, and the traps around it.
 CASES = [
-    (r"{\em inverse} and \emph{x} and \textit{y}", "<em>inverse</em> and <em>x</em> and <em>y</em>", "inverse and x and y"),
+    (
+        r"{\em inverse} and \emph{x} and \textit{y}",
+        "<em>inverse</em> and <em>x</em> and <em>y</em>",
+        "inverse and x and y",
+    ),
     (r"\textbf{bold} \texttt{mono}", "<strong>bold</strong> <code>mono</code>", "bold mono"),
     (r"12\% \& a\_b \#1 \$5", "12% &amp; a_b #1 $5", "12% & a_b #1 $5"),
-    ("``Stim\" and ``best'' and `thought'", "“Stim” and “best” and ‘thought’", "“Stim” and “best” and ‘thought’"),
-    ("Rosenblatt's `perceptron', `code`", "Rosenblatt's ‘perceptron’, `code`", "Rosenblatt's ‘perceptron’, `code`"),
+    (
+        "``Stim\" and ``best'' and `thought'",
+        "“Stim” and “best” and ‘thought’",
+        "“Stim” and “best” and ‘thought’",
+    ),
+    (
+        "Rosenblatt's `perceptron', `code`",
+        "Rosenblatt's ‘perceptron’, `code`",
+        "Rosenblatt's ‘perceptron’, `code`",
+    ),
     ("pages 1--2, a---b, x-y", "pages 1–2, a—b, x-y", "pages 1–2, a—b, x-y"),
     ("To~show", "To\u00a0show", "To\u00a0show"),
     (r"Ap\'ery, na\"ive, \c{c}", "Apéry, naïve, ç", "Apéry, naïve, ç"),
-    (r"\url{https://a.org/x_y}", f'<a href="https://a.org/x_y" {LINK}>https://a.org/x_y</a>', "https://a.org/x_y"),
+    (
+        r"\url{https://a.org/x_y}",
+        f'<a href="https://a.org/x_y" {LINK}>https://a.org/x_y</a>',
+        "https://a.org/x_y",
+    ),
     (r"\href{https://a.org}{the code}", f'<a href="https://a.org" {LINK}>the code</a>', "the code"),
-    ("at https://a.org/x.", f'at <a href="https://a.org/x" {LINK}>https://a.org/x</a>.', "at https://a.org/x."),
-    ("(see https://a.org/f(x)).", f'(see <a href="https://a.org/f(x)" {LINK}>https://a.org/f(x)</a>).', "(see https://a.org/f(x))."),
+    (
+        "at https://a.org/x.",
+        f'at <a href="https://a.org/x" {LINK}>https://a.org/x</a>.',
+        "at https://a.org/x.",
+    ),
+    (
+        "(see https://a.org/f(x)).",
+        f'(see <a href="https://a.org/f(x)" {LINK}>https://a.org/f(x)</a>).',
+        "(see https://a.org/f(x)).",
+    ),
     ("$x^2$ and \\(y_1\\)", f"{MATH}x^2</code> and {MATH}y_1</code>", "x² and y₁"),
-    (r"achieve 2\times10^{22} FLOP/s", f"achieve {MATH}2\\times10^{{22}}</code> FLOP/s", "achieve 2×10²² FLOP/s"),
+    (
+        r"achieve 2\times10^{22} FLOP/s",
+        f"achieve {MATH}2\\times10^{{22}}</code> FLOP/s",
+        "achieve 2×10²² FLOP/s",
+    ),
     (r"called {\alpha}-FLOPs", f"called {MATH}\\alpha</code>-FLOPs", "called α-FLOPs"),
     (r"$\mathcal{O}(n \log n)$", f"{MATH}\\mathcal{{O}}(n \\log n)</code>", "O(n log n)"),
     # Kept as written: unknown commands, unpaired marks, dollars that are money, Markdown.
@@ -71,7 +99,7 @@ CASES = [
     (r"unclosed {\emph{x and $y", r"unclosed {\emph{x and $y", r"unclosed {\emph{x and $y"),
     (r"\url{javascript:alert(1)}", r"\url{javascript:alert(1)}", r"\url{javascript:alert(1)}"),
     ("a \\7B and }", "a \\7B and }", "a \\7B and }"),
-]  # fmt: skip
+]
 
 
 def abstract_of(slug: str) -> tuple[str, str]:
@@ -104,19 +132,44 @@ def test_shipped_abstracts_match_their_goldens(slug: str, regen_golden: bool) ->
     [
         ("stim-a-fast-stabilizer-circuit-simulator", "presents “Stim”, a fast", "presents “Stim”, a fast"),
         ("stim-a-fast-stabilizer-circuit-simulator", "the <em>inverse</em> of", "the inverse of"),
-        ("program-of-thoughts-prompting-disentangling-computation-from-reasoning", "around 12% across", "12% across"),
-        ("program-of-thoughts-prompting-disentangling-computation-from-reasoning",
-         f'Github<a href="https://github.com/wenhuchen/Program-of-Thoughts" {LINK}>',
-         "Githubhttps://github.com/wenhuchen/Program-of-Thoughts."),
+        (
+            "program-of-thoughts-prompting-disentangling-computation-from-reasoning",
+            "around 12% across",
+            "12% across",
+        ),
+        (
+            "program-of-thoughts-prompting-disentangling-computation-from-reasoning",
+            f'Github<a href="https://github.com/wenhuchen/Program-of-Thoughts" {LINK}>',
+            "Githubhttps://github.com/wenhuchen/Program-of-Thoughts.",
+        ),
         ("trends-in-ai-supercomputers", f"{MATH}2\\times10^{{22}}</code> 16-bit", "2×10²² 16-bit"),
-        ("flashrnn-optimizing-traditional-rnns-on-modern-hardware",
-         f'<a href="https://github.com/NX-AI/flashrnn" {LINK}>https://github.com/NX-AI/flashrnn</a>', "NX-AI/flashrnn"),
-        ("dycl-dynamic-neural-network-compilation-via-program-rewriting-and-graph", "we propose \\tool, a", "\\tool, a"),
-        ("dissecting-flops-along-input-dimensions-for-greenai-cost-estimations", f"{MATH}\\alpha</code>-FLOPs", "α-FLOPs"),
-        ("capacity-analysis-of-vector-symbolic-architectures", "form a *vector symbolic architecture*", "a *vector"),
-        ("towards-neural-synthesis-for-smt-assisted-proof-oriented-programming", "such as F*.", "such as F*."),
+        (
+            "flashrnn-optimizing-traditional-rnns-on-modern-hardware",
+            f'<a href="https://github.com/NX-AI/flashrnn" {LINK}>https://github.com/NX-AI/flashrnn</a>',
+            "NX-AI/flashrnn",
+        ),
+        (
+            "dycl-dynamic-neural-network-compilation-via-program-rewriting-and-graph",
+            "we propose \\tool, a",
+            "\\tool, a",
+        ),
+        (
+            "dissecting-flops-along-input-dimensions-for-greenai-cost-estimations",
+            f"{MATH}\\alpha</code>-FLOPs",
+            "α-FLOPs",
+        ),
+        (
+            "capacity-analysis-of-vector-symbolic-architectures",
+            "form a *vector symbolic architecture*",
+            "a *vector",
+        ),
+        (
+            "towards-neural-synthesis-for-smt-assisted-proof-oriented-programming",
+            "such as F*.",
+            "such as F*.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_shipped_abstracts_read_as_the_issue_says(slug: str, shown: str, plain_text: str) -> None:
     _, abstract = abstract_of(slug)
     assert shown in to_html(abstract)
@@ -133,11 +186,64 @@ def test_titles_lose_their_latex_in_plain_text() -> None:
 
 ALLOWED = {"em", "strong", "code", "a"}
 TOKENS = [
-    "xq", " ", "a", "1", "\\", "{", "}", "$", "$$", "\\(", "\\)", "\\[", "\\]", "\\emph{", "\\textbf{", "{\\em ",
-    "\\url{", "\\href{", "https://a.b/", '"', "'", "''", "`", "``", "<", ">", "&", "&amp;", "*", "_", "^{", "^",
-    "~", "--", "-", "(", ")", ".", "\\tool", "\\alpha", "\\times", "10", "<script>", "</p>", "</code>", "\n",
-    "\\%", "\\'", '\\"', "\\c{", "#", "|", "[a](b)", "<!--", "javascript:", "\\$", "%",
-]  # fmt: skip
+    "xq",
+    " ",
+    "a",
+    "1",
+    "\\",
+    "{",
+    "}",
+    "$",
+    "$$",
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "\\emph{",
+    "\\textbf{",
+    "{\\em ",
+    "\\url{",
+    "\\href{",
+    "https://a.b/",
+    '"',
+    "'",
+    "''",
+    "`",
+    "``",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "*",
+    "_",
+    "^{",
+    "^",
+    "~",
+    "--",
+    "-",
+    "(",
+    ")",
+    ".",
+    "\\tool",
+    "\\alpha",
+    "\\times",
+    "10",
+    "<script>",
+    "</p>",
+    "</code>",
+    "\n",
+    "\\%",
+    "\\'",
+    '\\"',
+    "\\c{",
+    "#",
+    "|",
+    "[a](b)",
+    "<!--",
+    "javascript:",
+    "\\$",
+    "%",
+]
 texts = st.lists(st.sampled_from(TOKENS), max_size=40).map("".join) | st.text(max_size=60)
 
 
