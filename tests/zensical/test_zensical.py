@@ -160,8 +160,8 @@ def section(page: Element, heading_id: str) -> list[Element]:
 
 def related(page: Element, url: str) -> object:
     """Each line saying why, and each related paper, in order (generator/templates/paper.md.j2)."""
-    [block] = [el for el in section(page, "related-papers") if el.tag == "div"]
-    return [(el.tag, el.text(), resolve(url, el)) for el in block.iter() if el.tag in ("p", "li")]
+    lines = [li for el in section(page, "related-papers") for li in el.iter() if li.tag in ("p", "li")]
+    return [(el.tag, el.text(), resolve(url, el)) for el in lines]
 
 
 def cite(page: Element, url: str) -> object:
