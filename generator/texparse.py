@@ -7,7 +7,6 @@ the whole text, and groups deeper than `MAX_GROUPS` are text: the work is linear
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
 from .texmap import (
@@ -383,11 +382,7 @@ class _Parser:
             children[at:] = [Elem(tag, children[at:])]
 
 
-# Characters HTML cannot carry (a parser turns NUL into U+FFFD, sanitizers drop them): shown as U+FFFD.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 @functools.lru_cache(maxsize=64)
 def parse(text: str) -> Elem:
     """The tree of `text` (never changed once made: to_html and plain share it)."""
-    return _Parser(_CONTROL.sub("\ufffd", " ".join(text.split()))).run()
+    return _Parser(" ".join(text.split())).run()

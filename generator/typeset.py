@@ -20,6 +20,7 @@ Abstracts come from arXiv and BibTeX as their authors wrote them: `{\\em x}`, `1
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 
 from .texmap import MATH_COMMANDS, SPACE_RUN, Elem, Math, Node, Quote, math_text
@@ -27,6 +28,8 @@ from .texparse import parse
 
 __all__ = ["MATH_COMMANDS", "MAX_DEPTH", "has_math", "math_text", "plain", "to_html"]
 
+# Characters HTML cannot carry (a parser turns NUL into U+FFFD, sanitizers drop them): shown as U+FFFD.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 #: Nested styles deeper than this are shown without further tags.
 MAX_DEPTH = 16
 #: Where `plain` and `to_html` remember their last answers (titles and abstracts repeat).
@@ -87,7 +90,7 @@ def to_html(text: str) -> str:
             out.append(f'<code class="language-math">{html.escape(node.tex, quote=False)}</code>')
         else:
             out.append(html.escape(_leaf_text(node), quote=False))
-    result = "".join(out)
+    result = _CONTROL.sub("\ufffd", "".join(out))
     _remember(key, result)
     return result
 
