@@ -13,8 +13,8 @@ import feedparser
 import pytest
 
 from generator import feeds
-from generator.typeset import plain
 from generator.model import Origin, Paper, Topic
+from generator.typeset import plain
 
 from .conftest import Built
 from .helpers import paper
