@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: site test serve validate generate enrich lint typecheck golden bench clean zensical
+.PHONY: site test serve validate generate enrich lint typecheck golden bench clean zensical katex
 
 $(VENV)/.site-deps: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,15 @@ test: $(VENV)/.test-deps lint $(NODE_TOOLS) zensical
 # Rewrite tests/core/golden/ from the fixture content after an intended change to the generated
 # Markdown; review the result with `git diff tests/core/golden`.
 golden: $(VENV)/.test-deps
-	REGEN_GOLDEN=1 $(PY) -m pytest -q tests/core/test_golden.py
+	REGEN_GOLDEN=1 $(PY) -m pytest -q tests/core/test_golden.py tests/core/test_typeset.py
+
+# Copy KaTeX (the version package-lock.json pins) into overrides/assets/katex/, so that the site
+# serves it and `make site` needs no npm: the script, the CSS, the woff2 fonts and the licence.
+# tests/core/test_katex_assets.py checks the copy.
+katex: node_modules/.installed
+	rm -rf overrides/assets/katex && mkdir -p overrides/assets/katex/fonts
+	cp node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css node_modules/katex/LICENSE overrides/assets/katex/
+	cp node_modules/katex/dist/fonts/*.woff2 overrides/assets/katex/fonts/
 
 bench: $(VENV)/.test-deps
 	$(PY) benchmarks/run.py

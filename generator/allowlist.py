@@ -76,7 +76,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
 #: no `class` (but those Markdown itself writes), no `id` (but a heading's anchor), no
 #: `target`: each of them lets notes restyle the page, hijack clicks or the theme's scripts.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "title", "class"}),
+    "a": frozenset({"href", "title", "class", "rel"}),
     "abbr": frozenset({"title"}),
     "img": frozenset({"src", "alt", "title"}),
     "details": frozenset({"open"}),
@@ -90,6 +90,9 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     **{h: frozenset({"id"}) for h in _HEADINGS},
 }
 
+#: The link types `rel` may hold: hints that make a link do less, never more (the typeset
+#: abstracts write `rel="nofollow noopener"` on their links, generator/typeset.py).
+LINK_RELS: frozenset[str] = frozenset({"nofollow", "noopener", "noreferrer"})
 #: The schemes a link may have; a link without a scheme is relative to the page.
 LINK_SCHEMES: tuple[str, ...] = ("http", "https", "mailto")
 #: The schemes an image may have (and relative).
@@ -160,6 +163,8 @@ def attribute_allowed(tag: str, name: str, value: str) -> bool:
         return classes == {"a": ["headerlink"], "p": ["admonition-title"], "pre": ["highlight"]}.get(tag) or (
             tag == "code" and len(classes) == 1 and _LANGUAGE.fullmatch(classes[0]) is not None
         )
+    if name == "rel":
+        return bool(value.split()) and set(value.split()) <= LINK_RELS
     if name == "style":
         return _ALIGN.fullmatch(value.strip()) is not None
     if name in ("start", "colspan", "rowspan"):

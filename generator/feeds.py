@@ -3,8 +3,9 @@
 Entries are the newest papers by `added` (ties by title, then slug).  Every
 date comes from the content, never from the clock: an entry is updated at
 midnight UTC of the day its paper was added, and a feed at its newest entry,
-so the same content gives byte-identical feeds.  ElementTree does the XML
-escaping.
+so the same content gives byte-identical feeds.  Titles and abstracts are
+their plain text (typeset.plain: “Stim”, 12%, 2×10²², not their LaTeX).
+ElementTree does the XML escaping.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
 from .model import Paper, Topic
+from .typeset import plain
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -83,7 +85,7 @@ def render_feed(
         url = url_of(paper)
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", url)
-        _text(entry, "title", paper.title)
+        _text(entry, "title", plain(paper.title))
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
         _text(entry, "published", timestamp(paper.added))
         _text(entry, "updated", timestamp(paper.added))
@@ -91,6 +93,6 @@ def render_feed(
             _text(ET.SubElement(entry, "author"), "name", name)
         for topic in topics_of(paper):
             ET.SubElement(entry, "category", {"term": topic.id, "label": _clean(topic.title)})
-        _text(entry, "summary", paper.abstract, type="text")
+        _text(entry, "summary", plain(paper.abstract), type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
-from . import bibtex, citations, text
+from . import bibtex, citations, text, typeset
 from .layout import paper_path, paper_url, topic_path
 from .listings import (
     BIBLIOGRAPHY,
@@ -36,7 +35,7 @@ from .listings import (
     render_topics_index,
     timeline_path,
 )
-from .model import SINGLE_LINKS, Page, Paper
+from .model import SINGLE_LINKS, Page, Paper, Topic
 from .sitemodel import Site
 from .templating import render_template
 
@@ -94,11 +93,12 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
     """The front matter of a paper page, read by overrides/paper.html."""
     topics = site.topics_of(paper)
     self_link = any(link.kind in SINGLE_LINKS for link in paper.links)
-    summary = text.first_sentence(paper.abstract, 300) if paper.abstract else byline(paper)
+    summary = text.first_sentence(typeset.plain(paper.abstract), 300) if paper.abstract else byline(paper)
     meta: dict[str, Any] = {
         # Material prints these unescaped: the title in <title>, the h1, tag listings and the
-        # search index (as HTML), the description inside an attribute.
-        "title": text.html_title(paper.title),
+        # search index (as HTML), the description inside an attribute. Both are the plain
+        # text of their LaTeX (typeset.plain): <title> and attributes cannot hold markup.
+        "title": text.html_title(typeset.plain(paper.title)),
         "description": text.html_text(summary),
         "template": "paper.html",
         "tags": [t.title for t in topics] + list(paper.tags),
@@ -116,24 +116,37 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
             "lookup": [] if self_link else lookup_links(paper),
         },
     }
+    if paper.abstract and typeset.has_math(paper.abstract):
+        meta["math"] = True  # overrides/main.html links KaTeX on this page only
     return meta
 
 
+def related_groups(site: Site, paper: Paper) -> list[tuple[tuple[Topic, ...], list[Paper]]]:
+    """The related papers, grouped by the topics each shares with `paper`.
+
+    The groups come in the order of their most related paper, and keep the papers' order
+    within: the reason is said once per group ("Also in Quantum computing"), not once per
+    paper. Papers sharing no topic (related by their words alone) form a group of no topics.
+    """
+    own_ids = {t.id for t in site.topics_of(paper)}
+    groups: dict[tuple[Topic, ...], list[Paper]] = {}
+    for slug in site.related.get(paper.slug, ()):
+        other = site.by_slug[slug]
+        shared = tuple(t for t in site.topics_of(other) if t.id in own_ids)
+        groups.setdefault(shared, []).append(other)
+    return list(groups.items())
+
+
 def render_paper(site: Site, paper: Paper) -> str:
-    related = [site.by_slug[s] for s in site.related.get(paper.slug, ())]
-    own = site.topics_of(paper)
-    own_ids = {t.id for t in own}
-    shared = {r.slug: [t for t in site.topics_of(r) if t.id in own_ids] for r in related}
     entry = site.citation(paper)
     return render_template(
         "paper.md.j2",
         meta=paper_meta(site, paper),
         paper=paper,
         byline=byline(paper),
-        related=related,
-        shared=shared,
+        abstract=typeset.to_html(paper.abstract) if paper.abstract else "",
+        related=related_groups(site, paper),
         bibtex=entry,
-        fence=code_fence(entry),
         bibliography=BIBLIOGRAPHY,
         csl=CSL_JSON,
         missing=bibtex.missing(paper),
@@ -155,12 +168,6 @@ def page_meta(page: Page) -> dict[str, Any]:
 def render_page(page: Page) -> str:
     """A hand-written page: front matter written by the generator, then the curator's body."""
     return render_template("page.md.j2", meta=page_meta(page), body=page.body)
-
-
-def code_fence(code: str) -> str:
-    """A backtick fence longer than any run of backticks in `code`."""
-    longest = max((len(run) for run in re.findall("`+", code)), default=0)
-    return "`" * max(3, longest + 1)
 
 
 def render_papers_json(site: Site) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from . import sanitize, text
+from . import sanitize, text, typeset
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,10 +51,17 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     return env
 
 
+def summary(value: str, limit: int = 200) -> str:
+    """The first sentence of `value`'s plain text (typeset.plain), cut to `limit` chars."""
+    return text.first_sentence(typeset.plain(value), limit)
+
+
 def _environment() -> jinja2.Environment:
     env = environment()
     env.filters["html"] = text.html_text
-    env.filters["summary"] = text.first_sentence
+    env.filters["plain"] = typeset.plain
+    # Summaries of abstracts are read as text (lists, descriptions): their LaTeX as plain text.
+    env.filters["summary"] = summary
     env.filters["credit"] = text.credit
     env.filters["front_matter"] = front_matter
     # Validation already refuses notes that could run script; this is the second line.

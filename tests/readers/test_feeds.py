@@ -14,6 +14,7 @@ import pytest
 
 from generator import feeds
 from generator.model import Origin, Paper, Topic
+from generator.typeset import plain
 
 from .conftest import Built
 from .helpers import paper
@@ -131,7 +132,7 @@ def test_every_feed_parses_and_links_to_built_paper_pages(built: Built) -> None:
             slug = entry.link.rstrip("/").rsplit("/", 1)[1]
             paper = built.papers[slug]
             assert entry.updated == f"{paper.added.isoformat()}T00:00:00Z"
-            assert entry.title == " ".join(paper.title.split())
+            assert entry.title == " ".join(plain(paper.title).split())  # the plain text of its LaTeX
         newest = max((e.updated for e in parsed.entries), default="1970-01-01T00:00:00Z")
         assert parsed.feed.updated == newest
 

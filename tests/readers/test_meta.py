@@ -10,6 +10,7 @@ import pytest
 
 from generator import text
 from generator.site import Settings, SiteError, read_settings
+from generator.typeset import plain
 
 from .conftest import Built
 
@@ -45,8 +46,9 @@ def test_every_paper_page_has_description_opengraph_and_twitter_meta(built: Buil
     for slug, paper in built.papers.items():
         url = f"papers/{slug}/"
         page = head(built, url)
-        title = " ".join(paper.title.split())
-        first = text.first_sentence(paper.abstract, 300)
+        # The plain text of their LaTeX (generator/typeset.py): <title> and attributes hold no markup.
+        title = " ".join(plain(paper.title).split())
+        first = text.first_sentence(plain(paper.abstract), 300)
         assert page.meta["description"] == first, slug
         assert page.meta["og:title"] == page.meta["twitter:title"] == title, slug
         assert page.meta["og:description"] == page.meta["twitter:description"] == first, slug

@@ -149,25 +149,27 @@ def abstract(page: Element, url: str) -> object:
     return page.find("p", "rl-abstract").text()
 
 
-def section(page: Element, heading_id: str, tag: str) -> Element:
-    """The first `tag` element after the h2 with `heading_id`, among the article's children."""
+def section(page: Element, heading_id: str) -> list[Element]:
+    """The article's child elements after the h2 with `heading_id`, up to the next h2."""
     article = page.find("article")
     children = [el for el in article.children if isinstance(el, Element)]
     start = next(i for i, el in enumerate(children) if el.tag == "h2" and el.attrs.get("id") == heading_id)
-    return next(el for el in children[start + 1 :] if el.tag == tag)
+    end = next((i for i, el in enumerate(children) if el.tag == "h2" and i > start), len(children))
+    return children[start + 1 : end]
 
 
 def related(page: Element, url: str) -> object:
-    return [(li.text(), resolve(url, li)) for li in section(page, "related-papers", "ul").find_all("li")]
+    """Each line saying why, and each related paper, in order (generator/templates/paper.md.j2)."""
+    lines = [li for el in section(page, "related-papers") for li in el.iter() if li.tag in ("p", "li")]
+    return [(el.tag, el.text(), resolve(url, el)) for el in lines]
 
 
 def cite(page: Element, url: str) -> object:
     """The Cite block, None on a page of a paper that cannot be cited (no authors, no identifier)."""
-    children = [el for el in page.find("article").children if isinstance(el, Element)]
-    start = next(i for i, el in enumerate(children) if el.tag == "h2" and el.attrs.get("id") == "cite")
-    if not any(el.tag == "pre" for el in children[start + 1 :]):
+    pres = [pre for el in section(page, "cite") for pre in el.find_all("pre")]
+    if not pres:
         return None  # the section says what is missing instead
-    code = section(page, "cite", "pre").find("code")
+    code = pres[0].find("code")
     return (code.attrs.get("class"), "".join(c if isinstance(c, str) else c.text() for c in code.children))
 
 
