@@ -7,9 +7,11 @@ The docs tree that `render` writes and MkDocs reads (directory URLs):
     papers/<slug>.md         a paper         papers/<slug>/
     topics/index.md          all topics      topics/
     topics/<id>.md           a topic         topics/<id>/
+    paths/index.md           all reading paths paths/
+    paths/<id>.md            a reading path  paths/<id>/
     <name>.md                a curator's page (content/pages/<name>.md)
 
-The source of a paper is content/papers/<slug>.md.  Nothing here reads the disk.
+The source of a paper is content/papers/<slug>.md; of a reading path, content/paths/<id>.yml.  Nothing here reads the disk.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 PAPERS_DIR = "papers"
 PAGES_DIR = "pages"
 TOPICS_DIR = "topics"
+PATHS_DIR = "paths"
+PATH_SUFFIX = ".yml"
 SUFFIX = ".md"
 
 
@@ -56,3 +60,13 @@ def slug_of_path(path: str) -> str | None:
     if head != PAPERS_DIR or "/" in name or not name.endswith(SUFFIX) or name == f"index{SUFFIX}":
         return None
     return slug_of(name)
+
+
+def path_path(path_id: str) -> str:
+    """Where a reading path's page goes in the docs tree."""
+    return f"{PATHS_DIR}/{path_id}{SUFFIX}"
+
+
+def path_url(path_id: str) -> str:
+    """A reading path page's URL, relative to the site root."""
+    return f"{PATHS_DIR}/{path_id}/"
