@@ -11,7 +11,8 @@ The docs tree that `render` writes and MkDocs reads (directory URLs):
     paths/<id>.md            a reading path  paths/<id>/
     <name>.md                a curator's page (content/pages/<name>.md)
 
-The source of a paper is content/papers/<slug>.md; of a reading path, content/paths/<id>.yml.  Nothing here reads the disk.
+The source of a paper is content/papers/<slug>.md; of a reading path, content/paths/<id>.yml.
+Nothing here reads the disk.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ TOPICS_DIR = "topics"
 PATHS_DIR = "paths"
 PATH_SUFFIX = ".yml"
 SUFFIX = ".md"
+#: The list of reading paths, in the docs tree.
+PATHS_INDEX = f"{PATHS_DIR}/index{SUFFIX}"
 
 
 def paper_file(slug: str) -> str:

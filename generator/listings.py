@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from . import bibtex, charts, feeds, text
 from .layout import paper_url
-from .model import Paper, Topic
-from .sitemodel import Site, sort_papers
+from .model import Paper, ReadingPath, Topic
+from .sitemodel import Site
 from .templating import render_template
 
 RECENT = 10
@@ -118,10 +118,13 @@ def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
 
 
 def render_topic(site: Site, topic: Topic) -> str:
+    members = site.members[topic.id]
     return render_template(
         "topic.md.j2",
         topic=topic,
-        papers=site.members[topic.id],
+        papers=members,
+        essential=[p for p in members if p.status == "essential"],
+        others=[p for p in members if p.status != "essential"],
         neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
         feed=feed_path(topic.id),
         chart=f"{CHARTS}/topic-{topic.id}.svg",
@@ -137,18 +140,38 @@ def render_all_papers(site: Site) -> str:
     return render_template("papers.md.j2", papers=papers, site=site)
 
 
+def recently_added(site: Site, limit: int = RECENT) -> list[Paper]:
+    """The `limit` newest papers; papers of one day in the order the curator added them (the
+    importer's ledger), then those the ledger does not know by slug."""
+    known = len(site.added_order)
+    return sorted(
+        site.papers,
+        key=lambda p: (-p.added.toordinal(), site.added_order.get(p.slug, known), p.slug),
+    )[:limit]
+
+
 def render_home(site: Site) -> str:
     return render_template(
         "home.md.j2",
         site=site,
-        recent=sort_papers(site.papers)[:RECENT],
-        topics=topics_by_size(site),
+        recent=recently_added(site),
+        topics=site.taxonomy.topics,  # in the curators' order, as in the nav
+        paths=site.paths,
+        essential=site.essential,
         feed=FEED_ALL,
         bibliography=BIBLIOGRAPHY,
         csl=CSL_JSON,
         cited=sum(1 for entry in site.citations.values() if entry),
-        charts=CHARTS,
-        tag_count=len({tag for p in site.papers for tag in p.tags}),
+    )
+
+
+def render_paths_index(site: Site) -> str:
+    return render_template("paths.md.j2", paths=site.paths)
+
+
+def render_path(site: Site, path: ReadingPath) -> str:
+    return render_template(
+        "path.md.j2", path=path, steps=[(step, site.by_slug[step.paper]) for step in path.steps]
     )
 
 

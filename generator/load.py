@@ -32,7 +32,7 @@ from .fields import (
     read_year,
     suggest,
 )
-from .files import MAX_FILE_BYTES, parse_file, parse_text
+from .files import MAX_FILE_BYTES, parse_file, parse_text, read_text
 from .frontmatter import Map, Scalar, Seq
 from .layout import PAGES_DIR, PAPERS_DIR, PATHS_DIR, slug_of
 from .model import (
@@ -49,6 +49,7 @@ from .model import (
     Taxonomy,
 )
 from .pages import load_pages
+from .paperfile import LEDGER_FILE, read_ledger
 from .paths import load_paths
 from .taxonomy import TOPICS_FILE
 from .taxonomy import load_taxonomy as load_taxonomy  # re-exported: `load.load_taxonomy` is a stable name
@@ -84,6 +85,8 @@ class Content:
     pages: tuple[Page, ...]
     #: The reading paths of content/paths/, by file name.
     paths: tuple[ReadingPath, ...] = ()
+    #: The slugs of the importer's ledger, in the order the papers were added.
+    added: tuple[str, ...] = ()
 
 
 def load_paper(
@@ -331,11 +334,30 @@ def read_content(
     if _folder(content_dir / PATHS_DIR, f"{root_display}/{PATHS_DIR}", problems):
         paths, path_problems = load_paths(content_dir / PATHS_DIR, root_display, slugs)
         problems.extend(path_problems)
+    added = _read_ledger(content_dir / LEDGER_FILE, f"{root_display}/{LEDGER_FILE}", problems)
     # One hazard can be found by several checks at one place; report it once.
     problems = sorted(set(problems))
     if taxonomy is None:
         return None, problems
-    return Content(taxonomy, tuple(papers), pages, paths), problems
+    return Content(taxonomy, tuple(papers), pages, paths, added), problems
+
+
+def _read_ledger(path: Path, shown: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The slugs of the importer's ledger in its order: the order the curator added papers."""
+    if not os.path.lexists(path):
+        return ()
+    rep = Reporter(shown)
+    text = read_text(path, rep)
+    problems.extend(p for p in rep.problems if not p.message.startswith("file is empty"))
+    if text is None:
+        return ()
+    try:
+        return tuple(dict.fromkeys(read_ledger(text).values()))
+    except fm.FrontMatterError as exc:
+        problems.append(
+            Problem(shown, exc.pos.line, exc.pos.col, exc.message.replace("front matter", "ledger"))
+        )
+        return ()
 
 
 def load_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:

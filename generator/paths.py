@@ -50,9 +50,9 @@ def load_path(path: Path, display: str, slugs: Collection[str]) -> tuple[Reading
     if text is None:
         # read_text speaks of papers; an empty path file needs title, description and steps.
         return None, [
-            p if not p.message.startswith("file is empty") else Problem(
-                p.path, p.line, p.col, "file is empty; a path needs title, description and steps"
-            )
+            p
+            if not p.message.startswith("file is empty")
+            else Problem(p.path, p.line, p.col, "file is empty; a path needs title, description and steps")
             for p in rep.problems
         ]
     try:
@@ -60,8 +60,8 @@ def load_path(path: Path, display: str, slugs: Collection[str]) -> tuple[Reading
     except FrontMatterError as exc:
         rep.error(exc.pos, exc.message.replace("front matter: ", "path: "))
         return None, rep.problems
-    for key, first, second in duplicates:
-        rep.error(second, f"{key}: duplicate key, also set on line {first.line}")
+    for name, first, second in duplicates:
+        rep.error(second, f"{name}: duplicate key, also set on line {first.line}")
     for key, _ in root.entries:
         if key.text not in PATH_FIELDS:
             rep.error(
@@ -87,7 +87,9 @@ def load_path(path: Path, display: str, slugs: Collection[str]) -> tuple[Reading
 
 def _steps(rep: Reporter, node: Node | None, slugs: Collection[str]) -> tuple[Step, ...]:
     if node is None:
-        rep.error(Position(1, 1), "steps: required field is missing; add 'steps:' with '- paper: <slug>' items")
+        rep.error(
+            Position(1, 1), "steps: required field is missing; add 'steps:' with '- paper: <slug>' items"
+        )
         return ()
     if not isinstance(node, Seq) or not node.items:
         rep.error(node.pos, f"steps: expected a list of '- paper: <slug>' items, found {describe(node)}")

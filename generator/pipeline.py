@@ -179,7 +179,16 @@ def _generate(
             from .related import find_related  # numpy and scipy: 0.3 s to import, for runs that use them
 
             related = find_related(content.papers)
-    site = Site(content.papers, content.taxonomy, assignments, related, content.pages, **vars(settings))
+    site = Site(
+        content.papers,
+        content.taxonomy,
+        assignments,
+        related,
+        content.pages,
+        **vars(settings),
+        paths=content.paths,
+        added=content.added,
+    )
     with progress.stage("render") as line:
         files = render_site(site)
         plan = memo.plan(inputs, settings, files, related, project.docs)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import bibtex
-from .model import Assignment, Page, Paper, Taxonomy, Topic
+from .model import Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class Site:
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
+    #: The curators' reading paths (content/paths/), by id.
+    paths: tuple[ReadingPath, ...] = ()
+    #: The slugs the importer added, in the order it added them (content/imported.yml).
+    added: tuple[str, ...] = ()
 
     # The cached properties below are values derived from the fields, computed once on
     # first use: a frozen record whose every value follows from its fields.
@@ -67,6 +71,25 @@ class Site:
                 for b in tids[i + 1 :]:
                     counts[(a, b)] = counts.get((a, b), 0) + 1
         return counts
+
+    @cached_property
+    def steps_of(self) -> dict[str, tuple[tuple[ReadingPath, int], ...]]:
+        """For each paper in some path: each such path and the index of the paper's step in it."""
+        out: dict[str, list[tuple[ReadingPath, int]]] = {}
+        for path in self.paths:
+            for i, step in enumerate(path.steps):
+                out.setdefault(step.paper, []).append((path, i))
+        return {slug: tuple(found) for slug, found in out.items()}
+
+    @cached_property
+    def added_order(self) -> dict[str, int]:
+        """Each imported paper's place in the order the curator added papers."""
+        return {slug: i for i, slug in enumerate(self.added)}
+
+    @cached_property
+    def essential(self) -> tuple[Paper, ...]:
+        """The papers the curators mark essential, newest first."""
+        return tuple(sort_papers([p for p in self.papers if p.status == "essential"]))
 
     @cached_property
     def topics_by_id(self) -> dict[str, Topic]:
