@@ -67,39 +67,18 @@ def render_feeds(site: Site) -> dict[str, str]:
     return files
 
 
-def topics_by_size(site: Site) -> list[Topic]:
-    """Largest topic first, then by id: the order of the home page's table and charts."""
-    return sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id))
-
-
 def _counts(rows: Sequence[tuple[str, int]]) -> str:
     return "; ".join(f"{label}: {n}" for label, n in rows)
 
 
 def render_charts(site: Site) -> dict[str, str]:
-    """The SVG pictures of the home and topic pages, by docs path."""
-    ranked = topics_by_size(site)
-    sizes = [(t.title, len(site.members[t.id])) for t in ranked]
-    index = {t.id: i for i, t in enumerate(ranked)}
-    shared: dict[tuple[int, int], int] = {}
-    for (a, b), n in site.shared.items():
-        i, j = sorted((index[a], index[b]))
-        shared[(i, j)] = n
-    titles = {t.id: t.title for t in ranked}
-    most = [(f"{titles[a]} and {titles[b]}", n) for (a, b), n in sorted(site.shared.items(), key=_most)[:5]]
-    overlap = f"Most shared: {_counts(most)}." if most else "No paper is in two topics."
-    files = {
-        f"{CHARTS}/topics.svg": charts.bar_chart(
-            sizes, title="Papers per topic", desc=f"Papers in each topic, largest first. {_counts(sizes)}."
-        ),
-        f"{CHARTS}/shared-topics.svg": charts.cooccurrence_chart(
-            sizes,
-            shared,
-            title="Papers shared between topics",
-            desc="For each pair of topics, the number of papers in both; the diagonal is each "
-            f"topic's size. {overlap}",
-        ),
-    }
+    """The SVG pictures of the topic pages, by docs path.
+
+    The home page shows none: its list of topics gives their sizes, and a matrix of the
+    papers each pair of topics shares was unreadable at 22 topics (and on a phone); each
+    topic page names its neighbouring topics with the papers they share instead.
+    """
+    files = {}
     for topic in site.taxonomy.topics:
         rows = [(topic.title, len(site.members[topic.id]))]
         rows += [(f"also in {t.title}", n) for t, n in site.neighbours(topic.id)[:NEIGHBOURS]]
@@ -111,10 +90,6 @@ def render_charts(site: Site) -> dict[str, str]:
             f"{_counts(rows)}.",
         )
     return files
-
-
-def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
-    return (-pair[1], pair[0])
 
 
 def render_topic(site: Site, topic: Topic) -> str:

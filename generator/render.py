@@ -257,7 +257,6 @@ def _pick(group: Callable[[], dict[str, str]], path: str) -> str:
 def list_paths(site: Site) -> list[str]:
     """The paths of the files `render_list_files` makes, without making them."""
     paths = ["index.md", "papers/index.md", "topics/index.md", "tags.md", FEED_ALL, BIBLIOGRAPHY, CSL_JSON]
-    paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
     paths += [PATHS_INDEX, *(path_path(p.id) for p in site.paths)]
