@@ -122,6 +122,8 @@ def render_topic(site: Site, topic: Topic) -> str:
         "topic.md.j2",
         topic=topic,
         papers=site.members[topic.id],
+        site=site,
+        facet=site.facets,
         neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
         feed=feed_path(topic.id),
         chart=f"{CHARTS}/topic-{topic.id}.svg",
@@ -134,7 +136,7 @@ def render_topics_index(site: Site) -> str:
 
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template("papers.md.j2", papers=papers, site=site)
+    return render_template("papers.md.j2", papers=papers, site=site, facet=site.facets)
 
 
 def render_home(site: Site) -> str:
