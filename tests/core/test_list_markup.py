@@ -79,7 +79,7 @@ def _list_pages(built: Path, data: dict[str, list[dict[str, object]]]) -> dict[s
 
 def _items(built: Path, url: str) -> list[Element]:
     article = parse_page(built / url / "index.html").find("article")
-    lists = [ul for ul in article.find_all("ul", "rl-list") if "rl-results__list" not in ul.classes]
+    lists = article.find_all("ul", "rl-list")
     assert len(lists) == 1, url
     items = lists[0].find_all("li")
     assert all("rl-item" in li.classes for li in items), url
