@@ -100,6 +100,8 @@ def render_topic(site: Site, topic: Topic) -> str:
         papers=members,
         essential=[p for p in members if p.status == "essential"],
         others=[p for p in members if p.status != "essential"],
+        site=site,
+        facet=site.facets,
         neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
         feed=feed_path(topic.id),
         chart=f"{CHARTS}/topic-{topic.id}.svg",
@@ -112,7 +114,7 @@ def render_topics_index(site: Site) -> str:
 
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template("papers.md.j2", papers=papers, site=site)
+    return render_template("papers.md.j2", papers=papers, site=site, facet=site.facets)
 
 
 def recently_added(site: Site, limit: int = RECENT) -> list[Paper]:

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import bibtex
-from .model import Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
+from .model import STATUSES, Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
+
+#: The kinds of link a paper "has", as the list pages' filters offer them.
+HAS_LINKS: tuple[str, ...] = ("code", "data")
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the list pages' filters offer: only values some paper has."""
+
+    years: tuple[int, ...]  # newest first
+    statuses: tuple[str, ...]  # in the order of STATUSES
+    tags: tuple[str, ...]  # sorted
+    has: tuple[str, ...]  # in the order of HAS_LINKS
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,25 @@ class Site:
             for tid in self.assignments[paper.slug].topics:
                 out[tid].append(paper)
         return {tid: tuple(sort_papers(ps)) for tid, ps in out.items()}
+
+    @cached_property
+    def facets(self) -> Facets:
+        years: set[int] = set()
+        statuses: set[str | None] = set()
+        tags: set[str] = set()
+        kinds: set[str] = set()
+        for paper in self.papers:
+            if paper.year:
+                years.add(paper.year)
+            statuses.add(paper.status)
+            tags.update(paper.tags)
+            kinds.update(link.kind for link in paper.links)
+        return Facets(
+            years=tuple(sorted(years, reverse=True)),
+            statuses=tuple(s for s in STATUSES if s in statuses),
+            tags=tuple(sorted(tags)),
+            has=tuple(k for k in HAS_LINKS if k in kinds),
+        )
 
     @cached_property
     def shared(self) -> dict[tuple[str, str], int]:
