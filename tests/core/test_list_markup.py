@@ -81,7 +81,10 @@ def _items(built: Path, url: str) -> list[Element]:
     article = parse_page(built / url / "index.html").find("article")
     lists = article.find_all("ul", "rl-list")
     assert len(lists) == 1, url
-    items = lists[0].find_all("li")
+    # A topic page opens with its essential papers, in a list of their own ("Start here").
+    starts = article.find_all("ul", "rl-start-list")
+    assert len(starts) <= 1 and (not starts or url.startswith("topics/")), url
+    items = [li for ul in starts for li in ul.find_all("li")] + lists[0].find_all("li")
     assert all("rl-item" in li.classes for li in items), url
     return items
 
@@ -131,8 +134,12 @@ def test_titles_authors_and_topics_show_literally(built: Path, data: dict[str, l
             topics = [t["title"] for t in paper["topics"] if t["id"] != own]  # type: ignore[attr-defined]
             shown_topics = [a.text() for span in li.find_all("span", "rl-item__topics") for a in span.find_all("a")]
             assert shown_topics == topics
+            status = [span.text() for span in li.find_all("span", "rl-item__status")]
+            assert status == ([paper["status"]] if paper["status"] else [])
             summaries = li.find_all("p", "rl-item__summary")
-            if own and paper["abstract"]:
+            if paper["summary"]:  # the curator's own, on every list
+                assert [p.text() for p in summaries] == [str(paper["summary"])]
+            elif own and paper["abstract"]:
                 assert [p.text() for p in summaries] == [first_sentence(str(paper["abstract"]), 180)]
             else:
                 assert summaries == []
