@@ -33,8 +33,8 @@ def test_topic_pages_list_their_papers(page: Any, built: BuiltSite) -> None:
         expected = members(built, topic["id"])
         page.goto(f"/topics/{topic['id']}/")
         assert heading(page) == topic["title"]
-        # The list under the "Papers" heading, not links elsewhere on the page.
-        listed = paper_links(page, "article h2#papers ~ ul a")
+        # The lists of papers ("Start here", then the others), not links elsewhere on the page.
+        listed = paper_links(page, "article :is(ul.rl-start-list, ul.rl-list) a")
         assert listed == expected, f"{topic['id']}: missing {expected - listed}, extra {listed - expected}"
 
 
