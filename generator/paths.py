@@ -62,13 +62,7 @@ def load_path(path: Path, display: str, slugs: Collection[str]) -> tuple[Reading
         return None, rep.problems
     for name, first, second in duplicates:
         rep.error(second, f"{name}: duplicate key, also set on line {first.line}")
-    for key, _ in root.entries:
-        if key.text not in PATH_FIELDS:
-            rep.error(
-                key.pos,
-                f"{key.text}: unknown field of a path; expected {', '.join(PATH_FIELDS)}"
-                + suggest(key.text, PATH_FIELDS),
-            )
+    _refuse_unknown(rep, root, PATH_FIELDS, "", "a path")
     values: dict[str, str | None] = {}
     for name in ("title", "description"):
         node = root.get(name)
@@ -83,6 +77,16 @@ def load_path(path: Path, display: str, slugs: Collection[str]) -> tuple[Reading
         return None, rep.problems
     origin = Origin(display, tuple((k.text, k.pos.line, k.pos.col) for k, _ in root.entries))
     return ReadingPath(path_id, str(values["title"]), str(values["description"]), steps, origin), rep.problems
+
+
+def _refuse_unknown(rep: Reporter, node: Map, allowed: tuple[str, ...], prefix: str, what: str) -> None:
+    for key, _ in node.entries:
+        if key.text not in allowed:
+            rep.error(
+                key.pos,
+                f"{prefix}{key.text}: unknown field of {what}; expected {', '.join(allowed)}"
+                + suggest(key.text, allowed),
+            )
 
 
 def _steps(rep: Reporter, node: Node | None, slugs: Collection[str]) -> tuple[Step, ...]:
@@ -100,13 +104,7 @@ def _steps(rep: Reporter, node: Node | None, slugs: Collection[str]) -> tuple[St
         if not isinstance(item, Map):
             rep.error(item.pos, f"steps: expected 'paper: <slug>' (and 'why: …'), found {describe(item)}")
             continue
-        for key, _ in item.entries:
-            if key.text not in STEP_FIELDS:
-                rep.error(
-                    key.pos,
-                    f"steps: {key.text}: unknown field of a step; expected paper and why"
-                    + suggest(key.text, STEP_FIELDS),
-                )
+        _refuse_unknown(rep, item, STEP_FIELDS, "steps: ", "a step")
         pnode = item.get("paper")
         slug = read_string(rep, "steps: paper", pnode) if pnode is not None else None
         if pnode is None:

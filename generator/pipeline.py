@@ -206,7 +206,10 @@ def _generate(
 
 
 def _site(
-    content: Content, assignments: Mapping[str, Assignment], related: Mapping[str, tuple[str, ...]], settings: object
+    content: Content,
+    assignments: Mapping[str, Assignment],
+    related: Mapping[str, tuple[str, ...]],
+    settings: object,
 ) -> Site:
     return Site(
         content.papers,

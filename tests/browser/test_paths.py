@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import BuiltSite
-from .test_pages import axe_violations
+from .test_pages import axe_problems
 
 PHONE = {"width": 360, "height": 740}
 
@@ -123,15 +123,7 @@ def _pages(built: BuiltSite) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_axe_finds_no_violation_on_path_pages(page: Any, built: BuiltSite, scheme: str) -> None:
-    problems = []
-    for url in _pages(built):
-        page.goto(url)
-        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
-            page.locator("form[data-md-component=palette] label:visible").click()
-            page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
-        for v in axe_violations(page):
-            nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
-            problems.append(f"{url} [{scheme}] {v['impact']} {v['id']}: {v['help']}\n    {nodes}")
+    problems = axe_problems(page, _pages(built), scheme)
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 

@@ -37,7 +37,7 @@ CASES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
     ),
     "unknown-step-field": (
         {PATH: path_file("  - paper: chain-of-thought\n    wyh: Where it starts.\n", GOOD_STEPS[1])},
-        (f"{PATH}:5:5", "steps: wyh: unknown field of a step; expected paper and why (did you mean 'why'?)"),
+        (f"{PATH}:5:5", "steps: wyh: unknown field of a step; expected paper, why (did you mean 'why'?)"),
     ),
     "slug-not-a-paper": (
         {PATH: path_file("  - paper: chain-of-thougt\n", GOOD_STEPS[1])},
