@@ -117,21 +117,11 @@ def render_all_papers(site: Site) -> str:
     return render_template("papers.md.j2", papers=papers, site=site, facet=site.facets)
 
 
-def recently_added(site: Site, limit: int = RECENT) -> list[Paper]:
-    """The `limit` newest papers; papers of one day in the order the curator added them (the
-    importer's ledger), then those the ledger does not know by slug."""
-    known = len(site.added_order)
-    return sorted(
-        site.papers,
-        key=lambda p: (-p.added.toordinal(), site.added_order.get(p.slug, known), p.slug),
-    )[:limit]
-
-
 def render_home(site: Site) -> str:
     return render_template(
         "home.md.j2",
         site=site,
-        recent=recently_added(site),
+        recent=site.newest_first(site.papers)[:RECENT],
         topics=site.taxonomy.topics,  # in the curators' order, as in the nav
         paths=site.paths,
         essential=site.essential,

@@ -118,10 +118,16 @@ class Site:
         """Each imported paper's place in the order the curator added papers."""
         return {slug: i for i, slug in enumerate(self.added)}
 
+    def newest_first(self, papers: Sequence[Paper]) -> list[Paper]:
+        """Newest first; papers of one day in the order the curator added them (the importer's
+        ledger), then those the ledger does not know, by slug: never by title."""
+        order, known = self.added_order, len(self.added_order)
+        return sorted(papers, key=lambda p: (-p.added.toordinal(), order.get(p.slug, known), p.slug))
+
     @cached_property
     def essential(self) -> tuple[Paper, ...]:
-        """The papers the curators mark essential, newest first."""
-        return tuple(sort_papers([p for p in self.papers if p.status == "essential"]))
+        """The papers the curators mark essential, newest first, in the order they were added."""
+        return tuple(self.newest_first([p for p in self.papers if p.status == "essential"]))
 
     @cached_property
     def topics_by_id(self) -> dict[str, Topic]:

@@ -132,6 +132,10 @@ CASES: dict[str, tuple[dict[str, str], tuple[str, str]]] = {
         {"content/paths/more/a.yml": path_file(*GOOD_STEPS)},
         ("content/paths/more:1:1", "folder: folders in paths/ are not read"),
     ),
+    "ledger-syntax": (
+        {"content/imported.yml": "# the ledger\nk1: chain-of-thought\nk2: [qubits\n"},
+        ("content/imported.yml:4:1", "ledger: YAML syntax error"),
+    ),
     "paths-not-a-folder": (
         {"content/paths": "not a folder\n"},
         ("content/paths:1:1", "folder: not a folder"),
