@@ -91,6 +91,7 @@ def cmd_new(args: argparse.Namespace, project: Project, progress: Progress) -> i
         authors=tuple(a.strip() for a in args.author or () if a.strip()),
         year=args.year,
         status=args.status,
+        summary=args.summary,
         topics=_list_arg(args.topics),
         tags=_list_arg(args.tags),
         url=args.url,
@@ -294,6 +295,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", action="append", metavar="NAME", help="an author (repeatable, in order)")
     p.add_argument("--year", type=int, help="year of publication")
     p.add_argument("--status", help="essential, read, reading or to-read")
+    p.add_argument("--summary", help="the takeaway in one sentence of plain text")
     p.add_argument("--slug", help="file name without .md (default: made from the title)")
     p.add_argument("--added", type=dt.date.fromisoformat, help="date added, YYYY-MM-DD (default: today)")
     p.set_defaults(func=cmd_new)

@@ -93,6 +93,13 @@ def render_feed(
             _text(ET.SubElement(entry, "author"), "name", name)
         for topic in topics_of(paper):
             ET.SubElement(entry, "category", {"term": topic.id, "label": _clean(topic.title)})
-        _text(entry, "summary", plain(paper.abstract), type="text")
+        if paper.status:
+            ET.SubElement(
+                entry, "category", {"term": f"status-{paper.status}", "label": f"Status: {paper.status}"}
+            )
+        # The curator's one-sentence summary when there is one; the abstract then follows as content.
+        _text(entry, "summary", plain(paper.summary or paper.abstract), type="text")
+        if paper.summary and paper.abstract:
+            _text(entry, "content", plain(paper.abstract), type="text")
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -156,6 +156,28 @@ def read_safe_text(
     return value
 
 
+#: The longest `summary` a paper may carry: one sentence, shown on cards, in lists and feeds.
+SUMMARY_LIMIT = 200
+_SENTENCE_BREAK = re.compile(r"[a-z0-9\)][.!?]\s+[A-Z]")
+
+
+def read_summary(rep: Reporter, name: str, node: Node) -> str | None:
+    """Read `summary`: the curator's takeaway, one sentence of plain text on one line."""
+    value = read_safe_text(rep, name, node, plain_only=True, one_line=True)
+    if value is None:
+        return None
+    if len(value) > SUMMARY_LIMIT:
+        rep.error(
+            node.pos,
+            f"{name}: {len(value)} characters, over the limit of {SUMMARY_LIMIT}; "
+            "a summary is one sentence (the abstract says the rest)",
+        )
+        return None
+    if _SENTENCE_BREAK.search(value):
+        rep.warn(node.pos, f"{name}: reads as more than one sentence; a summary is one sentence")
+    return value
+
+
 def read_safe_texts(rep: Reporter, name: str, node: Node) -> tuple[str, ...]:
     """Read a list of short texts (or one text), each safe to print unescaped."""
     if isinstance(node, Scalar) and node.plain and node.text == "":

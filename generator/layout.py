@@ -8,9 +8,12 @@ The docs tree that `render` writes and MkDocs reads (directory URLs):
     topics/index.md          all topics      topics/
     topics/<id>.md           a topic         topics/<id>/
     my-list.md               a reader's marks my-list/ (filled in the browser)
+    paths/index.md           all reading paths paths/
+    paths/<id>.md            a reading path  paths/<id>/
     <name>.md                a curator's page (content/pages/<name>.md)
 
-The source of a paper is content/papers/<slug>.md.  Nothing here reads the disk.
+The source of a paper is content/papers/<slug>.md; of a reading path, content/paths/<id>.yml.
+Nothing here reads the disk.
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from __future__ import annotations
 PAPERS_DIR = "papers"
 PAGES_DIR = "pages"
 TOPICS_DIR = "topics"
+PATHS_DIR = "paths"
+PATH_SUFFIX = ".yml"
 SUFFIX = ".md"
+#: The list of reading paths, in the docs tree.
+PATHS_INDEX = f"{PATHS_DIR}/index{SUFFIX}"
 
 
 def paper_file(slug: str) -> str:
@@ -57,3 +64,13 @@ def slug_of_path(path: str) -> str | None:
     if head != PAPERS_DIR or "/" in name or not name.endswith(SUFFIX) or name == f"index{SUFFIX}":
         return None
     return slug_of(name)
+
+
+def path_path(path_id: str) -> str:
+    """Where a reading path's page goes in the docs tree."""
+    return f"{PATHS_DIR}/{path_id}{SUFFIX}"
+
+
+def path_url(path_id: str) -> str:
+    """A reading path page's URL, relative to the site root."""
+    return f"{PATHS_DIR}/{path_id}/"

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from . import bibtex, charts, feeds, text
 from .layout import paper_url
-from .model import Paper, Topic
-from .sitemodel import Site, sort_papers
+from .model import Paper, ReadingPath, Topic
+from .sitemodel import Site
 from .templating import render_template
 
 RECENT = 10
@@ -69,39 +69,18 @@ def render_feeds(site: Site) -> dict[str, str]:
     return files
 
 
-def topics_by_size(site: Site) -> list[Topic]:
-    """Largest topic first, then by id: the order of the home page's table and charts."""
-    return sorted(site.taxonomy.topics, key=lambda t: (-len(site.members[t.id]), t.id))
-
-
 def _counts(rows: Sequence[tuple[str, int]]) -> str:
     return "; ".join(f"{label}: {n}" for label, n in rows)
 
 
 def render_charts(site: Site) -> dict[str, str]:
-    """The SVG pictures of the home and topic pages, by docs path."""
-    ranked = topics_by_size(site)
-    sizes = [(t.title, len(site.members[t.id])) for t in ranked]
-    index = {t.id: i for i, t in enumerate(ranked)}
-    shared: dict[tuple[int, int], int] = {}
-    for (a, b), n in site.shared.items():
-        i, j = sorted((index[a], index[b]))
-        shared[(i, j)] = n
-    titles = {t.id: t.title for t in ranked}
-    most = [(f"{titles[a]} and {titles[b]}", n) for (a, b), n in sorted(site.shared.items(), key=_most)[:5]]
-    overlap = f"Most shared: {_counts(most)}." if most else "No paper is in two topics."
-    files = {
-        f"{CHARTS}/topics.svg": charts.bar_chart(
-            sizes, title="Papers per topic", desc=f"Papers in each topic, largest first. {_counts(sizes)}."
-        ),
-        f"{CHARTS}/shared-topics.svg": charts.cooccurrence_chart(
-            sizes,
-            shared,
-            title="Papers shared between topics",
-            desc="For each pair of topics, the number of papers in both; the diagonal is each "
-            f"topic's size. {overlap}",
-        ),
-    }
+    """The SVG pictures of the topic pages, by docs path.
+
+    The home page shows none: its list of topics gives their sizes, and a matrix of the
+    papers each pair of topics shares was unreadable at 22 topics (and on a phone); each
+    topic page names its neighbouring topics with the papers they share instead.
+    """
+    files = {}
     for topic in site.taxonomy.topics:
         rows = [(topic.title, len(site.members[topic.id]))]
         rows += [(f"also in {t.title}", n) for t, n in site.neighbours(topic.id)[:NEIGHBOURS]]
@@ -161,10 +140,15 @@ def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
 
 def render_topic(site: Site, topic: Topic) -> str:
     unit, bins = timeline_bins(site.members[topic.id])
+    members = site.members[topic.id]
     return render_template(
         "topic.md.j2",
         topic=topic,
-        papers=site.members[topic.id],
+        papers=members,
+        essential=[p for p in members if p.status == "essential"],
+        others=[p for p in members if p.status != "essential"],
+        site=site,
+        facet=site.facets,
         neighbours=site.neighbours(topic.id)[:NEIGHBOURS],
         feed=feed_path(topic.id),
         chart=f"{CHARTS}/topic-{topic.id}.svg",
@@ -181,21 +165,31 @@ def render_topics_index(site: Site) -> str:
 
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template("papers.md.j2", papers=papers, site=site)
+    return render_template("papers.md.j2", papers=papers, site=site, facet=site.facets)
 
 
 def render_home(site: Site) -> str:
     return render_template(
         "home.md.j2",
         site=site,
-        recent=sort_papers(site.papers)[:RECENT],
-        topics=topics_by_size(site),
+        recent=site.newest_first(site.papers)[:RECENT],
+        topics=site.taxonomy.topics,  # in the curators' order, as in the nav
+        paths=site.paths,
+        essential=site.essential,
         feed=FEED_ALL,
         bibliography=BIBLIOGRAPHY,
         csl=CSL_JSON,
         cited=sum(1 for entry in site.citations.values() if entry),
-        charts=CHARTS,
-        tag_count=len({tag for p in site.papers for tag in p.tags}),
+    )
+
+
+def render_paths_index(site: Site) -> str:
+    return render_template("paths.md.j2", paths=site.paths)
+
+
+def render_path(site: Site, path: ReadingPath) -> str:
+    return render_template(
+        "path.md.j2", path=path, steps=[(step, site.by_slug[step.paper]) for step in path.steps]
     )
 
 

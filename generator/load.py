@@ -28,14 +28,29 @@ from .fields import (
     read_safe_text,
     read_safe_texts,
     read_string,
+    read_summary,
     read_year,
     suggest,
 )
-from .files import MAX_FILE_BYTES, parse_file, parse_text
+from .files import MAX_FILE_BYTES, parse_file, parse_text, read_text
 from .frontmatter import Map, Scalar, Seq
-from .layout import PAGES_DIR, PAPERS_DIR
-from .model import ENTRY_TYPES, LINK_KINDS, STATUSES, Link, Origin, Page, Paper, Position, Problem, Taxonomy
+from .layout import PAGES_DIR, PAPERS_DIR, PATHS_DIR, slug_of
+from .model import (
+    ENTRY_TYPES,
+    LINK_KINDS,
+    STATUSES,
+    Link,
+    Origin,
+    Page,
+    Paper,
+    Position,
+    Problem,
+    ReadingPath,
+    Taxonomy,
+)
 from .pages import load_pages
+from .paperfile import LEDGER_FILE, read_ledger
+from .paths import load_paths
 from .taxonomy import TOPICS_FILE
 from .taxonomy import load_taxonomy as load_taxonomy  # re-exported: `load.load_taxonomy` is a stable name
 
@@ -50,6 +65,7 @@ PAPER_FIELDS: tuple[str, ...] = (
     "bib_fields",
     "added",
     "status",
+    "summary",
     "topics",
     "exclude_topics",
     "tags",
@@ -67,6 +83,10 @@ class Content:
     taxonomy: Taxonomy
     papers: tuple[Paper, ...]
     pages: tuple[Page, ...]
+    #: The reading paths of content/paths/, by file name.
+    paths: tuple[ReadingPath, ...] = ()
+    #: The slugs of the importer's ledger, in the order the papers were added.
+    added: tuple[str, ...] = ()
 
 
 def load_paper(
@@ -138,6 +158,8 @@ def _paper(
             values[name] = read_year(rep, name, node)
         elif name == "status":
             values[name] = read_choice(rep, name, node, STATUSES, "a status")
+        elif name == "summary":
+            values[name] = read_summary(rep, name, node)
         elif name in ("topics", "exclude_topics"):
             ids: list[str] = []
             if isinstance(node, Map):
@@ -218,6 +240,7 @@ def _paper(
         tags=values.get("tags", ()),  # type: ignore[arg-type]
         links=tuple(links),
         status=values.get("status"),  # type: ignore[arg-type]
+        summary=values.get("summary"),  # type: ignore[arg-type]
         notes=notes,
     )
     return paper, rep.problems
@@ -305,11 +328,36 @@ def read_content(
     if _folder(content_dir / PAGES_DIR, f"{root_display}/{PAGES_DIR}", problems):
         pages, page_problems = load_pages(content_dir / PAGES_DIR, root_display)
         problems.extend(page_problems)
+    # Steps name paper files, not loaded papers: a paper with an error is reported once, in its file.
+    slugs = {slug_of(e.name) for e in files if e.name.endswith(".md") and not e.name.startswith(".")}
+    paths: tuple[ReadingPath, ...] = ()
+    if _folder(content_dir / PATHS_DIR, f"{root_display}/{PATHS_DIR}", problems):
+        paths, path_problems = load_paths(content_dir / PATHS_DIR, root_display, slugs)
+        problems.extend(path_problems)
+    added = _read_ledger(content_dir / LEDGER_FILE, f"{root_display}/{LEDGER_FILE}", problems)
     # One hazard can be found by several checks at one place; report it once.
     problems = sorted(set(problems))
     if taxonomy is None:
         return None, problems
-    return Content(taxonomy, tuple(papers), pages), problems
+    return Content(taxonomy, tuple(papers), pages, paths, added), problems
+
+
+def _read_ledger(path: Path, shown: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The slugs of the importer's ledger in its order: the order the curator added papers."""
+    if not os.path.lexists(path):
+        return ()
+    rep = Reporter(shown)
+    text = read_text(path, rep)
+    problems.extend(p for p in rep.problems if not p.message.startswith("file is empty"))
+    if text is None:
+        return ()
+    try:
+        return tuple(dict.fromkeys(read_ledger(text).values()))
+    except fm.FrontMatterError as exc:
+        problems.append(
+            Problem(shown, exc.pos.line, exc.pos.col, exc.message.replace("front matter", "ledger"))
+        )
+        return ()
 
 
 def load_content(content_dir: Path, display: str | None = None) -> tuple[Content | None, list[Problem]]:

@@ -93,6 +93,8 @@ class Paper:
     tags: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     status: str | None = None
+    #: The curator's one-sentence takeaway (plain text), shown in cards, lists, feeds and search.
+    summary: str | None = None
     notes: str = ""
 
     def link(self, kind: str) -> str | None:
@@ -121,6 +123,25 @@ class Page:
     body: str
     origin: Origin
     hide: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a reading path: a paper's slug, and why the curator puts it there (plain text)."""
+
+    paper: str
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class ReadingPath:
+    """A curated reading order through some papers of the list (content/paths/<id>.yml)."""
+
+    id: str
+    title: str
+    description: str
+    steps: tuple[Step, ...]
+    origin: Origin
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ PAGE_FIELDS = ("title", "description", "hide")
 GENERATED_PAGE_FIELDS = ("source", "template")
 #: Page names that would take the place of a generated page (index.md, tags.md), or of a
 #: folder of them (with directory URLs, papers.md would be served at papers/ too).
-RESERVED_PAGE_NAMES = ("index", "my-list", "papers", "tags", "topics")
+RESERVED_PAGE_NAMES = ("index", "my-list", "papers", "paths", "tags", "topics")
 
 
 def _hide(rep: Reporter, node: Node) -> tuple[str, ...]:

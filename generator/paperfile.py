@@ -56,9 +56,10 @@ FIELDS: tuple[str, ...] = (
 #: Width of the YAML written: long values fold at 100 columns.
 WIDTH = 100
 
-#: Every paper the importer has added, by title key, so that a paper a curator
-#: deleted is not added by the next import.
-LEDGER = "content/imported.yml"
+#: Every paper the importer has added, by title key, in the order it added them, so that a
+#: paper a curator deleted is not added by the next import.
+LEDGER_FILE = "imported.yml"
+LEDGER = f"content/{LEDGER_FILE}"
 _LEDGER_HEADER = (
     "# Written by `python -m generator import`: every paper it has added (title key: slug),\n"
     "# so that a paper a curator deleted is not imported again. Delete a line to let the\n"
@@ -76,7 +77,9 @@ def read_ledger(text: str) -> dict[str, str]:
 
 
 def render_ledger(ledger: dict[str, str]) -> str:
-    lines = "".join(f"{key}: {slug}\n" for key, slug in sorted(ledger.items(), key=lambda kv: (kv[1], kv[0])))
+    """The ledger in the order the papers were added (an import adds them in its file's order):
+    the curator's order, which the home page's "Recently added" follows among papers of one day."""
+    lines = "".join(f"{key}: {slug}\n" for key, slug in ledger.items())
     return _LEDGER_HEADER + lines
 
 

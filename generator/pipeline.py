@@ -15,16 +15,16 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import searchindex, validate
 from . import site as mkdocs
-from . import validate
 from .classify import classify
 from .incremental import Inputs, Memo, NoMemo
 from .load import Content, read_content
-from .model import Problem
+from .model import Assignment, Problem
 from .progress import Progress
 from .render import Site, render_site
 from .write import WriteError, WriteReport, remove_leftovers, write_tree
@@ -141,12 +141,15 @@ def generate(
 ) -> tuple[WriteReport, list[Problem]]:
     """Validate content/ and write docs/ and the nav of mkdocs.yml; raise BuildError on bad content."""
     with lock(project, progress):
-        return _generate(project, progress, strict=strict, memo=memo or NoMemo())
+        report, problems, _ = _generate(
+            project, progress, strict=strict, memo=memo or NoMemo(), want_site=False
+        )
+        return report, problems
 
 
 def _generate(
-    project: Project, progress: Progress, *, strict: bool, memo: NoMemo
-) -> tuple[WriteReport, list[Problem]]:
+    project: Project, progress: Progress, *, strict: bool, memo: NoMemo, want_site: bool
+) -> tuple[WriteReport, list[Problem], Site | None]:
     with progress.stage("scan") as line:
         inputs = memo.scan(project.content, project.mkdocs_yml)
         kept = memo.unchanged(inputs, project.docs)
@@ -154,7 +157,8 @@ def _generate(
     if kept is not None:
         if strict and kept:
             raise BuildError("content has problems; nothing was written", list(kept))
-        return WriteReport(unchanged=len(inputs.files)), list(kept)
+        site = _known_site(project, progress, memo, inputs) if want_site else None
+        return WriteReport(unchanged=len(inputs.files)), list(kept), site
     content, problems, loaded, across = _load(project, progress, memo, inputs)
     if content is None or any(p.is_error for p in problems) or (strict and problems):
         raise BuildError("content has problems; nothing was written", problems)
@@ -164,30 +168,13 @@ def _generate(
         nav = mkdocs.render_nav(config, content.taxonomy)
     except mkdocs.SiteError as exc:
         raise BuildError(str(exc)) from None
-    with progress.stage("classify") as line:
-        known = memo.known_assignments(inputs, content.papers)
-        assignments = known | classify([p for p in content.papers if p.slug not in known], content.taxonomy)
-        line.detail = f"{len(content.papers) - len(known)} papers classified"
+    assignments = _classify(progress, memo, inputs, content)
     unplaced = validate.find_unplaced(content.papers, assignments)
     problems = sorted(problems + unplaced)
     if strict and unplaced:
         raise BuildError("content has problems; nothing was written", problems)
-    with progress.stage("related") as line:
-        related = memo.known_related(inputs, content.papers)
-        line.detail = "as the last run found them" if related is not None else "computed"
-        if related is None:
-            from .related import find_related  # numpy and scipy: 0.3 s to import, for runs that use them
-
-            related = find_related(content.papers)
-    site = Site(
-        content.papers,
-        content.taxonomy,
-        assignments,
-        related,
-        content.pages,
-        **vars(settings),
-        known_cite_keys=memo.known_cite_keys(inputs, content.papers),
-    )
+    related = _related(progress, memo, inputs, content)
+    site = _site(content, assignments, related, settings, memo.known_cite_keys(inputs, content.papers))
     with progress.stage("render") as line:
         files = render_site(site)
         plan = memo.plan(inputs, settings, files, related, project.docs)
@@ -216,7 +203,60 @@ def _generate(
         report.states,
         problems,
     )
-    return report, problems
+    return report, problems, site
+
+
+def _site(
+    content: Content,
+    assignments: Mapping[str, Assignment],
+    related: Mapping[str, tuple[str, ...]],
+    settings: object,
+    cite_keys: Mapping[str, str] | None = None,
+) -> Site:
+    return Site(
+        content.papers,
+        content.taxonomy,
+        assignments,
+        related,
+        content.pages,
+        **vars(settings),
+        paths=content.paths,
+        added=content.added,
+        known_cite_keys=cite_keys,
+    )
+
+
+def _classify(progress: Progress, memo: NoMemo, inputs: Inputs, content: Content) -> dict[str, Assignment]:
+    with progress.stage("classify") as line:
+        known = memo.known_assignments(inputs, content.papers)
+        assignments = known | classify([p for p in content.papers if p.slug not in known], content.taxonomy)
+        line.detail = f"{len(content.papers) - len(known)} papers classified"
+    return assignments
+
+
+def _related(
+    progress: Progress, memo: NoMemo, inputs: Inputs, content: Content
+) -> Mapping[str, tuple[str, ...]]:
+    with progress.stage("related") as line:
+        related = memo.known_related(inputs, content.papers)
+        line.detail = "as the last run found them" if related is not None else "computed"
+        if related is None:
+            from .related import find_related  # numpy and scipy: 0.3 s to import, for runs that use them
+
+            related = find_related(content.papers)
+    return related
+
+
+def _known_site(project: Project, progress: Progress, memo: NoMemo, inputs: Inputs) -> Site:
+    """The Site of content that docs/ was last generated from (for the search index of a build
+    that found nothing to generate): the memo knows most of it."""
+    content, problems, _, _ = _load(project, progress, memo, inputs)
+    if content is None or any(p.is_error for p in problems):  # the memo said it built cleanly
+        raise BuildError("content has problems; nothing was written", problems)
+    settings = mkdocs.read_settings(project.mkdocs_yml.read_text(encoding="utf-8"))
+    assignments = _classify(progress, memo, inputs, content)
+    related = _related(progress, memo, inputs, content)
+    return _site(content, assignments, related, settings, memo.known_cite_keys(inputs, content.papers))
 
 
 def build(project: Project, progress: Progress, *, strict: bool = False) -> tuple[WriteReport, list[Problem]]:
@@ -232,9 +272,19 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
             if project.docs.is_dir() and not project.docs.is_symlink():
                 shutil.copytree(project.docs, keep / "docs", copy_function=os.link)
             config_before = project.mkdocs_yml.read_bytes()
-            result = _generate(project, progress, strict=strict, memo=project.memo())
+            report, problems, site = _generate(
+                project, progress, strict=strict, memo=project.memo(), want_site=True
+            )
+            assert site is not None
+            documents = [(r.url, searchindex.record_html(r)) for r in searchindex.records(site)]
+
+            def finish(folder: Path) -> None:
+                mkdocs.write_search_index(documents, folder, progress)
+
             try:
-                mkdocs.build(project.root, project.mkdocs_yml, project.site, progress, pass_fds=(fd,))
+                mkdocs.build(
+                    project.root, project.mkdocs_yml, project.site, progress, pass_fds=(fd,), finish=finish
+                )
             except BaseException:
                 mkdocs.write_config(project.mkdocs_yml, config_before.decode("utf-8"))
                 if (keep / "docs").is_dir():
@@ -246,4 +296,4 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
             raise BuildError(str(exc)) from None
         finally:
             shutil.rmtree(keep, ignore_errors=True)
-    return result
+    return report, problems

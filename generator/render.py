@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from . import bibtex, citations, text, typeset
-from .layout import paper_path, paper_url, topic_path
+from .layout import PATHS_INDEX, paper_path, paper_url, path_path, path_url, topic_path
 from .listings import (
     BIBLIOGRAPHY,
     CHARTS,
@@ -30,6 +30,8 @@ from .listings import (
     render_feeds,
     render_home,
     render_my_list,
+    render_path,
+    render_paths_index,
     render_tags,
     render_topic,
     render_topics_index,
@@ -93,7 +95,9 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
     """The front matter of a paper page, read by overrides/paper.html."""
     topics = site.topics_of(paper)
     self_link = any(link.kind in SINGLE_LINKS for link in paper.links)
-    summary = text.first_sentence(typeset.plain(paper.abstract), 300) if paper.abstract else byline(paper)
+    summary = paper.summary or (
+        text.first_sentence(typeset.plain(paper.abstract), 300) if paper.abstract else byline(paper)
+    )
     meta: dict[str, Any] = {
         # Material prints these unescaped: the title in <title>, the h1, tag listings and the
         # search index (as HTML), the description inside an attribute. Both are the plain
@@ -110,10 +114,12 @@ def paper_meta(site: Site, paper: Paper) -> dict[str, Any]:
             "authors": list(paper.authors),
             "venue": paper.venue,
             "status": paper.status,
+            "summary": paper.summary,
             "topics": [{"id": t.id, "title": t.title} for t in topics],
             "tags": list(paper.tags),
             "links": paper_links(paper),
             "lookup": [] if self_link else lookup_links(paper),
+            "paths": path_steps(site, paper),
         },
     }
     if paper.abstract and typeset.has_math(paper.abstract):
@@ -135,6 +141,30 @@ def related_groups(site: Site, paper: Paper) -> list[tuple[tuple[Topic, ...], li
         shared = tuple(t for t in site.topics_of(other) if t.id in own_ids)
         groups.setdefault(shared, []).append(other)
     return list(groups.items())
+
+
+def path_steps(site: Site, paper: Paper) -> list[dict[str, Any]]:
+    """Where `paper` stands in each reading path, with the papers before and after it (overrides/
+    partials/path-nav.html shows them)."""
+
+    def neighbour(slug: str) -> dict[str, str]:
+        return {"url": paper_url(slug), "title": site.by_slug[slug].title}
+
+    out = []
+    for path, i in site.steps_of.get(paper.slug, ()):
+        steps = path.steps
+        out.append(
+            {
+                "id": path.id,
+                "title": path.title,
+                "url": path_url(path.id),
+                "step": i + 1,
+                "of": len(steps),
+                "prev": neighbour(steps[i - 1].paper) if i > 0 else None,
+                "next": neighbour(steps[i + 1].paper) if i + 1 < len(steps) else None,
+            }
+        )
+    return out
 
 
 def render_paper(site: Site, paper: Paper) -> str:
@@ -185,6 +215,7 @@ def render_papers_json(site: Site) -> str:
                 "type": paper.type,
                 "added": paper.added.isoformat(),
                 "status": paper.status,
+                "summary": paper.summary,
                 "topics": [{"id": t.id, "title": t.title} for t in site.topics_of(paper)],
                 "tags": list(paper.tags),
                 "links": {
@@ -199,10 +230,18 @@ def render_papers_json(site: Site) -> str:
             }
         )
     topics = [{"id": t.id, "title": t.title} for t in site.taxonomy.topics]
-    # One paper (one topic) a line: readable, a one-line diff per changed paper, and written by
-    # json's C encoder (with `indent` it falls back to pure Python: 1 s at 10,000 papers).
+    paths = [{"id": p.id, "title": p.title, "steps": [s.paper for s in p.steps]} for p in site.paths]
+    # One paper (one topic, one path) a line: readable, a one-line diff per changed paper, and written
+    # by json's C encoder (with `indent` it falls back to pure Python: 1 s at 10,000 papers).
     lines = ",\n".join(map(_json_line, papers))
-    return f'{{"papers": [\n{lines}\n],\n"topics": [\n' + ",\n".join(map(_json_line, topics)) + "\n]}\n"
+    return (
+        f'{{"papers": [\n{lines}\n],\n"topics": [\n'
+        + ",\n".join(map(_json_line, topics))
+        + '\n],\n"paths": ['
+        + "".join(f"\n{line}," for line in map(_json_line, paths)).rstrip(",")
+        + ("\n" if paths else "")
+        + "]}\n"
+    )
 
 
 def _json_line(value: object) -> str:
@@ -242,10 +281,10 @@ def list_paths(site: Site) -> list[str]:
         BIBLIOGRAPHY,
         CSL_JSON,
     ]
-    paths += [f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"]
     for topic in site.taxonomy.topics:
         paths += [topic_path(topic.id), feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"]
         paths.append(timeline_path(topic.id))
+    paths += [PATHS_INDEX, *(path_path(p.id) for p in site.paths)]
     paths += [page.name for page in site.pages]
     return paths
 
@@ -265,6 +304,9 @@ def render_list_files(site: Site) -> dict[str, str]:
     }
     for topic in site.taxonomy.topics:
         files[topic_path(topic.id)] = render_topic(site, topic)
+    files[PATHS_INDEX] = render_paths_index(site)
+    for path in site.paths:
+        files[path_path(path.id)] = render_path(site, path)
     for page in site.pages:
         files[page.name] = render_page(page)
     files.update(render_feeds(site))

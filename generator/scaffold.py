@@ -31,6 +31,7 @@ FIELD_ORDER = (
     "year",
     "added",
     "status",
+    "summary",
     "topics",
     "tags",
     "url",
@@ -55,6 +56,7 @@ class NewPaper:
     authors: tuple[str, ...] = ()
     year: int | None = None
     status: str | None = None
+    summary: str | None = None
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     url: str | None = None

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from . import bibtex
-from .model import Assignment, Page, Paper, Taxonomy, Topic
+from .model import STATUSES, Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
+
+#: The kinds of link a paper "has", as the list pages' filters offer them.
+HAS_LINKS: tuple[str, ...] = ("code", "data")
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the list pages' filters offer: only values some paper has."""
+
+    years: tuple[int, ...]  # newest first
+    statuses: tuple[str, ...]  # in the order of STATUSES
+    tags: tuple[str, ...]  # sorted
+    has: tuple[str, ...]  # in the order of HAS_LINKS
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,10 @@ class Site:
     #: The published address (mkdocs.yml `site_url`), for feeds and citations; "" if unknown.
     site_url: str = ""
     site_name: str = "Reading list"
+    #: The curators' reading paths (content/paths/), by id.
+    paths: tuple[ReadingPath, ...] = ()
+    #: The slugs the importer added, in the order it added them (content/imported.yml).
+    added: tuple[str, ...] = ()
     #: Each paper's citation key as an earlier run found it (the memo's), or None to compute.
     known_cite_keys: Mapping[str, str] | None = None
 
@@ -62,6 +79,25 @@ class Site:
         return {tid: tuple(sort_papers(ps)) for tid, ps in out.items()}
 
     @cached_property
+    def facets(self) -> Facets:
+        years: set[int] = set()
+        statuses: set[str | None] = set()
+        tags: set[str] = set()
+        kinds: set[str] = set()
+        for paper in self.papers:
+            if paper.year:
+                years.add(paper.year)
+            statuses.add(paper.status)
+            tags.update(paper.tags)
+            kinds.update(link.kind for link in paper.links)
+        return Facets(
+            years=tuple(sorted(years, reverse=True)),
+            statuses=tuple(s for s in STATUSES if s in statuses),
+            tags=tuple(sorted(tags)),
+            has=tuple(k for k in HAS_LINKS if k in kinds),
+        )
+
+    @cached_property
     def shared(self) -> dict[tuple[str, str], int]:
         """Number of papers each pair of topics shares."""
         counts: dict[tuple[str, str], int] = {}
@@ -71,6 +107,31 @@ class Site:
                 for b in tids[i + 1 :]:
                     counts[(a, b)] = counts.get((a, b), 0) + 1
         return counts
+
+    @cached_property
+    def steps_of(self) -> dict[str, tuple[tuple[ReadingPath, int], ...]]:
+        """For each paper in some path: each such path and the index of the paper's step in it."""
+        out: dict[str, list[tuple[ReadingPath, int]]] = {}
+        for path in self.paths:
+            for i, step in enumerate(path.steps):
+                out.setdefault(step.paper, []).append((path, i))
+        return {slug: tuple(found) for slug, found in out.items()}
+
+    @cached_property
+    def added_order(self) -> dict[str, int]:
+        """Each imported paper's place in the order the curator added papers."""
+        return {slug: i for i, slug in enumerate(self.added)}
+
+    def newest_first(self, papers: Sequence[Paper]) -> list[Paper]:
+        """Newest first; papers of one day in the order the curator added them (the importer's
+        ledger), then those the ledger does not know, by slug: never by title."""
+        order, known = self.added_order, len(self.added_order)
+        return sorted(papers, key=lambda p: (-p.added.toordinal(), order.get(p.slug, known), p.slug))
+
+    @cached_property
+    def essential(self) -> tuple[Paper, ...]:
+        """The papers the curators mark essential, newest first, in the order they were added."""
+        return tuple(self.newest_first([p for p in self.papers if p.status == "essential"]))
 
     @cached_property
     def topics_by_id(self) -> dict[str, Topic]:

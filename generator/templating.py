@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from . import sanitize, text, typeset
 
@@ -34,12 +35,13 @@ def _json(value: object) -> str:
 
 
 def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
-    """A Jinja environment for Markdown templates in `folder`: strict, no autoescape (filters
-    escape for Markdown or HTML as each value needs), block tags leave no blank lines."""
+    """A Jinja environment for Markdown templates in `folder`: strict, block tags leave no blank
+    lines, no autoescape in Markdown (filters escape for Markdown or HTML as each value needs);
+    templates of HTML blocks (*.html.j2) are autoescaped."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=True,
         # Templates are part of the generator (their digest keys the cache): a run never sees
         # them change, so no `stat` of the template file before every page.
@@ -48,12 +50,20 @@ def environment(folder: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = text.md_inline
+    env.filters["oneline"] = text.one_line
     return env
 
 
 def summary(value: str, limit: int = 200) -> str:
     """The first sentence of `value`'s plain text (typeset.plain), cut to `limit` chars."""
     return text.first_sentence(typeset.plain(value), limit)
+
+
+def attribute(value: str) -> markupsafe.Markup:
+    """`value` escaped for an attribute that must read back exactly, line breaks as references
+    (a blank line would end an HTML block in Markdown)."""
+    escaped = str(markupsafe.escape(value)).replace("\r", "&#13;").replace("\n", "&#10;")
+    return markupsafe.Markup(escaped)
 
 
 def _environment() -> jinja2.Environment:
@@ -64,6 +74,7 @@ def _environment() -> jinja2.Environment:
     env.filters["summary"] = summary
     env.filters["credit"] = text.credit
     env.filters["front_matter"] = front_matter
+    env.filters["attribute"] = attribute
     # Validation already refuses notes that could run script; this is the second line.
     env.filters["safe_markdown"] = sanitize.sanitize_markdown
     return env

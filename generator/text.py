@@ -42,6 +42,11 @@ def md_inline(text: str) -> str:
     return _MD_SPECIAL_RE.sub(lambda m: _MD_SPECIAL[m.group(0)], one_line)
 
 
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace, line breaks included, as one space."""
+    return " ".join(text.split())
+
+
 def html_text(text: str) -> str:
     """Escape `text` for an HTML element or attribute value, on one line."""
     return str(escape(" ".join(text.split())))

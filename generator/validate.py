@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from . import dedupe, htmlscan, sanitize
 from .bibtex import cite_keys
-from .layout import paper_path
+from .layout import PATHS_INDEX, paper_path, path_path
 from .listings import BIBLIOGRAPHY, CHARTS, FEED_ALL, MY_LIST, feed_path, timeline_path
 from .load import Content
 from .model import Assignment, Paper, Problem, Severity
@@ -223,7 +223,8 @@ def docs_files(content: Content) -> set[str]:
     for topic in content.taxonomy.topics:
         files.update({f"topics/{topic.id}.md", feed_path(topic.id), f"{CHARTS}/topic-{topic.id}.svg"})
         files.add(timeline_path(topic.id))
-    files.update({f"{CHARTS}/topics.svg", f"{CHARTS}/shared-topics.svg"})
+    files.add(PATHS_INDEX)
+    files.update(path_path(p.id) for p in content.paths)
     return files
 
 

@@ -33,8 +33,8 @@ def test_topic_pages_list_their_papers(page: Any, built: BuiltSite) -> None:
         expected = members(built, topic["id"])
         page.goto(f"/topics/{topic['id']}/")
         assert heading(page) == topic["title"]
-        # The list under the "Papers" heading, not links elsewhere on the page.
-        listed = paper_links(page, "article h2#papers ~ ul a")
+        # The lists of papers ("Start here", then the others), not links elsewhere on the page.
+        listed = paper_links(page, "article :is(ul.rl-start-list, ul.rl-list) a")
         assert listed == expected, f"{topic['id']}: missing {expected - listed}, extra {listed - expected}"
 
 
@@ -100,8 +100,14 @@ def test_axe_finds_no_serious_violation(page: Any, built: BuiltSite, scheme: str
         built.topics, key=lambda t: sum(t["id"] in {x["id"] for x in p["topics"]} for p in built.papers)
     )
     paper = max(built.papers, key=lambda p: (len(p["topics"]) + len(p["tags"]), p["slug"]))
+    problems = axe_problems(page, ["/", f"/topics/{topic['id']}/", f"/papers/{paper['slug']}/"], scheme)
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
+def axe_problems(page: Any, paths: list[str], scheme: str) -> list[str]:
+    """The serious and critical axe-core violations of each page, in the palette `scheme`."""
     problems = []
-    for path in ["/", f"/topics/{topic['id']}/", f"/papers/{paper['slug']}/"]:
+    for path in paths:
         page.goto(path)
         if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
             page.locator("form[data-md-component=palette] label:visible").click()
@@ -109,4 +115,4 @@ def test_axe_finds_no_serious_violation(page: Any, built: BuiltSite, scheme: str
         for v in axe_violations(page):
             nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
             problems.append(f"{path} [{scheme}] {v['impact']} {v['id']}: {v['help']}\n    {nodes}")
-    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+    return problems

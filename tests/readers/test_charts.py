@@ -101,8 +101,6 @@ def test_every_chart_of_the_site_parses(built: Built) -> None:
     paths = sorted((built.site / "assets/charts").glob("*.svg"))
     topics = re.findall(r"^  - id: (\S+)", (built.root / "content/topics.yml").read_text(), re.MULTILINE)
     assert {p.name for p in paths} == {
-        "topics.svg",
-        "shared-topics.svg",
         *(f"topic-{t}.svg" for t in topics),
         *(f"timeline-{t}.svg" for t in topics),
     }
@@ -116,13 +114,15 @@ def images(page_html: str) -> dict[str, str]:
     return {src: alt for alt, src in re.findall(r'<img alt="([^"]+)" src="([^"]+)"', article)}
 
 
-def test_home_page_shows_both_charts_with_alt_text(built: Built) -> None:
-    found = images(built.page("").read_text(encoding="utf-8"))
-    assert set(found) >= {"assets/charts/topics.svg", "assets/charts/shared-topics.svg"}
-    assert all(len(alt) > 20 for alt in found.values())
-    sizes = parse((built.site / "assets/charts/topics.svg").read_text(encoding="utf-8"))
-    counts = [int(w.split()[0]) for w in texts(sizes) if w[0].isdigit()]
-    assert counts == sorted(counts, reverse=True) and len(counts) > 10
+def test_home_page_shows_no_chart_and_each_topic_once(built: Built) -> None:
+    """The home page's bar chart and overlap matrix are gone (issue 13): the list of topics says
+    their sizes, and a topic page names its neighbours; each topic is linked once."""
+    home = built.page("").read_text(encoding="utf-8")
+    assert images(home) == {}
+    article = home.split("<article", 1)[1]
+    topics = re.findall(r"^  - id: (\S+)", (built.root / "content/topics.yml").read_text(), re.MULTILINE)
+    for tid in topics:
+        assert article.count(f'href="topics/{tid}/"') == 1, tid
 
 
 def test_topic_page_shows_its_size_and_neighbours(built: Built) -> None:

@@ -48,7 +48,7 @@ def test_every_paper_page_has_description_opengraph_and_twitter_meta(built: Buil
         page = head(built, url)
         # The plain text of their LaTeX (generator/typeset.py): <title> and attributes hold no markup.
         title = " ".join(plain(paper.title).split())
-        first = text.first_sentence(plain(paper.abstract), 300)
+        first = paper.summary or text.first_sentence(plain(paper.abstract), 300)
         assert page.meta["description"] == first, slug
         assert page.meta["og:title"] == page.meta["twitter:title"] == title, slug
         assert page.meta["og:description"] == page.meta["twitter:description"] == first, slug

@@ -1,0 +1,258 @@
+"""The search index's records: one per paper page and per topic page, from the Site alone.
+
+Pure: `records(site)` says what Pagefind indexes and `record_html(record)` writes
+one record as the small HTML document Pagefind reads (`site.write_search_index`
+hands them over).  HTML rather than Pagefind's custom records because only HTML
+carries weights: the title is an `h1` of weight 10, so a title match outranks
+any number of abstract matches.
+
+The contract the search box and the list pages' filters rely on:
+
+- url: the page's URL relative to the site root (`papers/<slug>/`, `topics/<id>/`);
+- content: title (weighted highest), authors, topic titles, tags, abstract, notes;
+- filters: `kind` ("paper" | "topic"), `topic` (ids), `year`, `status`,
+  `has` ("code", "data"), `tag`;
+- sort keys: `added` (ISO date + a zero-padded rank, so that a descending sort is the
+  list pages' order: newest first, then by title), `year` (4 digits), `title` (casefolded);
+- meta: `title`, `topics` (titles joined by " · "), `year`, `authors` (the list
+  pages' credit), `summary`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from . import text
+from .layout import paper_url, topic_url
+from .model import Paper, Topic
+from .sanitize import render_html, sanitize_markdown
+from .sitemodel import Site, sort_papers
+
+#: Weights of the parts of a record (Pagefind: 0 to 10, quadratic; plain text is 1).
+TITLE_WEIGHT = 10.0
+AUTHORS_WEIGHT = 2.0
+TOPICS_WEIGHT = 1.5
+TAGS_WEIGHT = 1.5
+TEXT_WEIGHT = 1.0
+
+TOPIC_SEPARATOR = " · "
+SUMMARY_LIMIT = 200
+#: Link kinds that the `has` filter offers.
+HAS_KINDS = ("code", "data")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One indexed page: its text in weighted blocks, and what Pagefind filters, sorts and returns."""
+
+    url: str
+    title: str
+    #: (text, weight) blocks after the title, in order; empty texts are left out of the HTML.
+    blocks: tuple[tuple[str, float], ...]
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    sort: tuple[tuple[str, str], ...]
+    meta: tuple[tuple[str, str], ...]
+
+
+def records(site: Site) -> list[Record]:
+    """Every paper page, then every topic page, in the order the site lists them."""
+    ranks = _added_ranks(site.papers)
+    out = [paper_record(site, paper, ranks[paper.slug]) for paper in site.papers]
+    seen: set[str] = set()
+    for topic in site.taxonomy.topics:
+        if topic.id not in seen:  # the first of an id wins, as everywhere
+            seen.add(topic.id)
+            out.append(topic_record(topic))
+    return out
+
+
+def _added_ranks(papers: Sequence[Paper]) -> dict[str, str]:
+    """The `added` sort key of each paper: its date, then its place in the list pages' order,
+    counted from the end, so that a descending sort of the keys is that order."""
+    ordered = sort_papers(papers)
+    width = len(str(len(ordered)))
+    return {p.slug: f"{p.added.isoformat()}-{len(ordered) - 1 - i:0{width}d}" for i, p in enumerate(ordered)}
+
+
+def paper_record(site: Site, paper: Paper, added: str) -> Record:
+    topics = site.topics_of(paper)
+    year = f"{paper.year:04d}" if paper.year else ""
+    filters: list[tuple[str, tuple[str, ...]]] = [
+        ("kind", ("paper",)),
+        ("topic", tuple(t.id for t in topics)),
+    ]
+    if year:
+        filters.append(("year", (year,)))
+    if paper.status:
+        filters.append(("status", (paper.status,)))
+    filters.append(("has", tuple(k for k in HAS_KINDS if paper.link(k))))
+    filters.append(("tag", paper.tags))
+    sort = [("added", added), ("title", _title_key(paper.title))]
+    if year:
+        sort.append(("year", year))
+    meta = [
+        ("topics", TOPIC_SEPARATOR.join(t.title for t in topics)),
+        ("year", year),
+        ("authors", text.credit(paper.authors, paper.year)),
+        ("summary", summary(paper)),
+    ]
+    return Record(
+        url=paper_url(paper.slug),
+        title=_flat(paper.title),
+        blocks=(
+            (", ".join(_flat(a) for a in paper.authors), AUTHORS_WEIGHT),
+            (", ".join(t.title for t in topics), TOPICS_WEIGHT),
+            (", ".join(paper.tags), TAGS_WEIGHT),
+            (_flat(paper.abstract), TEXT_WEIGHT),
+            (notes_text(paper.notes), TEXT_WEIGHT),
+        ),
+        filters=tuple((k, v) for k, v in filters if v),
+        sort=tuple(sort),
+        meta=tuple((k, v) for k, v in meta if v),
+    )
+
+
+def topic_record(topic: Topic) -> Record:
+    return Record(
+        url=topic_url(topic.id),
+        title=_flat(topic.title),
+        blocks=((_flat(topic.description), TEXT_WEIGHT),),
+        filters=(("kind", ("topic",)), ("topic", (topic.id,))),
+        sort=(("title", _title_key(topic.title)),),
+        meta=(("summary", text.shorten(topic.description, SUMMARY_LIMIT)),)
+        if topic.description.strip()
+        else (),
+    )
+
+
+def summary(paper: Paper) -> str:
+    """The paper's own `summary` when the model has one, else the start of its abstract."""
+    own = getattr(paper, "summary", None)
+    if isinstance(own, str) and own.strip():
+        return _flat(own)
+    return text.shorten(paper.abstract, SUMMARY_LIMIT)
+
+
+def _flat(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _title_key(title: str) -> str:
+    return _flat(title).casefold()
+
+
+# Notes without any of these read the same as Markdown and as plain text (but for a stray
+# `*`), and most notes are such: rendering them all would cost 1 ms each.
+_MARKUP = re.compile(r"[<>\[\]&`*_#|\\!]")
+
+
+def notes_text(notes: str) -> str:
+    """The curator's notes as plain text: rendered as the page renders them, tags dropped."""
+    if not notes.strip():
+        return ""
+    if not _MARKUP.search(notes):
+        return _flat(notes)
+    parser = _TextOf()
+    parser.feed(render_html(sanitize_markdown(notes)))
+    parser.close()
+    return _flat("".join(parser.parts))
+
+
+#: Elements whose edges separate words; inline ones (em, a, code...) do not.
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+
+
+class _TextOf(HTMLParser):
+    """The text of an HTML fragment, entities decoded, a space at the edges of blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_permalink = False  # the ¶ that the toc extension puts after each heading
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_permalink:
+            self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and ("class", "headerlink") in attrs:
+            self.in_permalink = True
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self.in_permalink = False
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+
+def _weight(value: float) -> str:
+    return f"{value:g}"
+
+
+def record_html(record: Record, language: str = "en") -> str:
+    """The HTML document Pagefind indexes for `record`.
+
+    Text goes in element content, escaped; filter, sort and meta values too (inside an
+    ignored element, so they add no words), since values given inline in attributes
+    would be split at commas.
+    """
+    esc = html.escape
+    parts = [
+        f'<!DOCTYPE html><html lang="{esc(language)}"><head><meta charset="utf-8"></head><body>',
+        "<main data-pagefind-body>",
+        f'<h1 data-pagefind-weight="{_weight(TITLE_WEIGHT)}" data-pagefind-meta="title">'
+        f"{esc(record.title)}</h1>",
+    ]
+    for value, weight in record.blocks:
+        if value:
+            parts.append(f'<p data-pagefind-weight="{_weight(weight)}">{esc(value)}</p>')
+    parts.append("<div data-pagefind-ignore>")
+    for key, values in record.filters:
+        parts.extend(f'<span data-pagefind-filter="{esc(key)}">{esc(v)}</span>' for v in values)
+    parts.extend(f'<span data-pagefind-sort="{esc(key)}">{esc(v)}</span>' for key, v in record.sort)
+    parts.extend(f'<span data-pagefind-meta="{esc(key)}">{esc(v)}</span>' for key, v in record.meta)
+    parts.append("</div></main></body></html>")
+    return "".join(parts)

@@ -1,0 +1,230 @@
+"""The search index's records (generator/searchindex.py): what Pagefind is given for each page.
+
+The HTML of a record is read back with Python's HTML parser, the way Pagefind reads it: the
+text of the weighted blocks, and the values of the filter, sort and meta elements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import searchindex
+from generator.load import load_content
+from generator.model import Assignment, Link, Origin, Paper, Taxonomy, Topic
+from generator.sitemodel import Site, sort_papers
+
+from .conftest import make_project
+
+ORIGIN = Origin("content/papers/x.md")
+
+
+def topic(tid: str, title: str, description: str = "What the topic is about.") -> Topic:
+    return Topic(tid, title, description, (), Origin("content/topics.yml"))
+
+
+TOPICS = (topic("quantum", "Quantum computing"), topic("hw", "Processors, GPUs & memory"))
+
+
+def paper(slug: str, **fields: object) -> Paper:
+    base: dict[str, object] = {"title": slug.replace("-", " ").title(), "added": dt.date(2024, 1, 1)}
+    return Paper(slug=slug, origin=ORIGIN, **(base | fields))  # type: ignore[arg-type]
+
+
+def make_site(*papers: Paper, topics: dict[str, tuple[str, ...]] | None = None) -> Site:
+    topics = topics or {}
+    assignments = {p.slug: Assignment(p.slug, topics.get(p.slug, ()), (), (), ()) for p in papers}
+    taxonomy = Taxonomy(TOPICS, 1.0, 3, 2.0, Origin("content/topics.yml"))
+    return Site(tuple(papers), taxonomy, assignments, {p.slug: () for p in papers})
+
+
+class Read(HTMLParser):
+    """What Pagefind takes from a record: text with its weights, filters, sorts, meta."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, float]] = []
+        self.filters: dict[str, list[str]] = {}
+        self.sort: dict[str, str] = {}
+        self.meta: dict[str, str] = {}
+        self.ignored = 0
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.text = ""
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if "data-pagefind-ignore" in attributes:
+            self.ignored += 1
+        self.stack.append((tag, attributes))
+        self.text = ""
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        _, attributes = self.stack.pop()
+        if "data-pagefind-ignore" in attributes:
+            self.ignored -= 1
+        for kind in ("filter", "sort", "meta"):
+            key = attributes.get(f"data-pagefind-{kind}")
+            if key:
+                assert ":" not in key and "[" not in key, f"inline {kind} value: {key}"
+                if kind == "filter":
+                    self.filters.setdefault(key, []).append(self.text)
+                else:
+                    (self.sort if kind == "sort" else self.meta)[key] = self.text
+        if not self.ignored and tag in ("h1", "p"):
+            self.blocks.append((self.text, float(attributes.get("data-pagefind-weight") or 1)))
+
+
+def one(site: Site, url: str) -> Read:
+    found = [r for r in searchindex.records(site) if r.url == url]
+    assert len(found) == 1, url
+    return Read(searchindex.record_html(found[0]))
+
+
+def test_a_paper_record_holds_its_text_filters_sorts_and_meta() -> None:
+    p = paper(
+        "riscv-cores",
+        title="RISC-V <cores> & GPT-3.5",
+        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
+        year=2023,
+        abstract="We   study\nvector units.",
+        notes="A *favourite*: see [the code](https://example.org).",
+        tags=("hardware", "a, b: c"),
+        links=(Link("code", "https://github.com/x/y"), Link("arxiv", "2301.00001")),
+        status="essential",
+    )
+    rec = one(make_site(p, topics={"riscv-cores": ("hw", "quantum")}), "papers/riscv-cores/")
+    assert rec.blocks[0] == ("RISC-V <cores> & GPT-3.5", searchindex.TITLE_WEIGHT)
+    assert max(w for _, w in rec.blocks[1:]) < searchindex.TITLE_WEIGHT
+    texts = [t for t, _ in rec.blocks]
+    assert "Ada Lovelace, Alan Turing, Grace Hopper" in texts
+    assert "Processors, GPUs & memory, Quantum computing" in texts
+    assert "We study vector units." in texts
+    assert "A favourite: see the code." in texts
+    assert rec.filters == {
+        "kind": ["paper"],
+        "topic": ["hw", "quantum"],
+        "year": ["2023"],
+        "status": ["essential"],
+        "has": ["code"],
+        "tag": ["hardware", "a, b: c"],
+    }
+    assert rec.sort == {"added": "2024-01-01-0", "title": "risc-v <cores> & gpt-3.5", "year": "2023"}
+    assert rec.meta == {
+        "title": "RISC-V <cores> & GPT-3.5",
+        "topics": "Processors, GPUs & memory · Quantum computing",
+        "year": "2023",
+        "authors": "Ada Lovelace, Alan Turing et al., 2023",
+        "summary": "We study vector units.",
+    }
+
+
+def test_unknown_fields_leave_no_empty_filter_sort_or_meta() -> None:
+    rec = one(make_site(paper("bare")), "papers/bare/")
+    assert rec.filters == {"kind": ["paper"]}
+    assert set(rec.sort) == {"added", "title"}
+    assert set(rec.meta) == {"title"}
+    assert [t for t, _ in rec.blocks] == ["Bare"]
+
+
+def test_has_offers_code_and_data_only() -> None:
+    p = paper("p", links=(Link("data", "https://d.org"), Link("project", "https://p.org"), Link("code", "c")))
+    assert one(make_site(p), "papers/p/").filters["has"] == ["code", "data"]
+
+
+def test_topic_pages_are_records_and_list_pages_are_not() -> None:
+    site = make_site(paper("a"))
+    urls = [r.url for r in searchindex.records(site)]
+    assert urls == ["papers/a/", "topics/quantum/", "topics/hw/"]
+    rec = one(site, "topics/hw/")
+    assert rec.blocks == [
+        ("Processors, GPUs & memory", searchindex.TITLE_WEIGHT),
+        ("What the topic is about.", 1.0),
+    ]
+    assert rec.filters == {"kind": ["topic"], "topic": ["hw"]}
+    assert rec.sort == {"title": "processors, gpus & memory"}
+    assert rec.meta == {"title": "Processors, GPUs & memory", "summary": "What the topic is about."}
+
+
+def test_added_sorted_descending_is_the_list_pages_order() -> None:
+    papers = [
+        paper(f"p{i}", title=title, added=dt.date(2024, 1, day))
+        for i, (title, day) in enumerate([("b", 2), ("a", 2), ("c", 1), ("B", 3), ("z", 2)] * 3)
+    ]
+    papers = [paper(f"{p.slug}-{n}", title=p.title, added=p.added) for n, p in enumerate(papers)]
+    site = make_site(*papers)
+    keys = {r.url: dict(r.sort)["added"] for r in searchindex.records(site) if r.url.startswith("papers/")}
+    by_key = sorted(keys, key=keys.__getitem__, reverse=True)
+    assert by_key == [f"papers/{p.slug}/" for p in sort_papers(papers)]
+    assert len(set(keys.values())) == len(keys)
+    assert {len(k) for k in keys.values()} == {len("2024-01-01-00")}
+
+
+@pytest.mark.parametrize(
+    "notes, expected",
+    [
+        ("", ""),
+        ("Plain words, no markup.", "Plain words, no markup."),
+        ("**Bold** and `code` and <em>em</em>", "Bold and code and em"),
+        ("Read [this](https://x.org) &amp; that", "Read this & that"),
+        ("<script>alert(1)</script> kept out", "kept out"),
+        ("- one\n- two\n\n# Head\npara", "one two Head para"),
+        ("a &lt;b&gt; \\* c", "a <b> * c"),
+    ],
+)
+def test_notes_become_plain_text(notes: str, expected: str) -> None:
+    assert searchindex.notes_text(notes) == expected
+
+
+def test_markup_in_any_field_stays_text() -> None:
+    hostile = '</h1><script>alert(1)</script><p data-pagefind-filter="kind">topic'
+    p = paper("h", title=hostile, abstract=hostile, authors=(hostile,), tags=(hostile,))
+    rec = one(make_site(p), "papers/h/")
+    assert rec.filters["kind"] == ["paper"]
+    assert rec.filters["tag"] == [hostile]
+    assert rec.meta["title"] == hostile
+    assert rec.blocks[0] == (hostile, searchindex.TITLE_WEIGHT)
+
+
+def test_the_summary_field_wins_over_the_abstract_when_the_model_has_one() -> None:
+    p = paper("s", abstract="word " * 100)
+    assert searchindex.summary(p).endswith("…") and len(searchindex.summary(p)) <= searchindex.SUMMARY_LIMIT
+    if "summary" in Paper.__dataclass_fields__:
+        with_own = paper("s", abstract="word " * 100, summary="Short.")
+        assert searchindex.summary(with_own) == "Short."
+
+
+def test_build_indexes_every_paper_and_topic_page(shipped_site: Path) -> None:
+    """`build` writes site/pagefind/ with one page per paper page and topic page, no more."""
+    content, _ = load_content(shipped_site / "content")
+    assert content is not None
+    entry = json.loads(
+        (shipped_site / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8")
+    )
+    assert entry["languages"]["en"]["page_count"] == len(content.papers) + len(content.taxonomy.topics)
+    assert list(entry["languages"]) == ["en"]
+
+
+def test_a_failing_indexer_leaves_the_old_site_whole(tmp_path: Path, cli: Any) -> None:
+    root = make_project(tmp_path / "repo")
+    cli(root, "build")
+    before = sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*"))
+    stamp = (root / "site" / "pagefind" / "pagefind-entry.json").read_bytes()
+    (root / "content" / "papers" / "zz-new.md").write_text(
+        "---\ntitle: A new paper on quantum error correction\nadded: 2030-01-01\n---\n", encoding="utf-8"
+    )
+    proc = cli(root, "build", env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")}, check=False)
+    assert proc.returncode != 0
+    assert "search index" in proc.stderr and "site/ is unchanged" in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*")) == before
+    assert (root / "site" / "pagefind" / "pagefind-entry.json").read_bytes() == stamp
+    assert not list(root.glob(".site.*")), "a half-built site was left beside site/"
