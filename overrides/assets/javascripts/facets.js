@@ -78,9 +78,14 @@
     const state = defaults(form);
     state.text = params.get("text") || "";
     if (params.has("topic")) state.topic = known("topic", params.get("topic"));
+    // A year the list has no paper of becomes the nearest one inside the range ("2020-" is
+    // "2021-" when no paper is of 2020); a bound with none inside is dropped.
     const [from = "", to = from] = (params.get("year") || "").split("-");
-    state.from = known("from", from);
-    state.to = known("to", to);
+    const years = values(el.from).map(Number);
+    const low = years.find((y) => y >= Number(from) && (!to || y <= Number(to)));
+    const high = years.filter((y) => y <= Number(to) && (!from || y >= Number(from))).pop();
+    state.from = /^\d{1,4}$/.test(from) && low !== undefined ? String(low) : "";
+    state.to = /^\d{1,4}$/.test(to) && high !== undefined ? String(high) : "";
     state.status = known("status", params.get("status") || "");
     state.tag = known("tag", params.get("tag") || "");
     const offered = hasBoxes(form).map((box) => box.value);
