@@ -390,10 +390,14 @@ def test_keyboard_opens_moves_through_and_closes_the_search(page: Any, built: Bu
     assert second.evaluate("a => a === document.activeElement")
     page.keyboard.press("Escape")
     assert not page.evaluate("() => document.getElementById('__search').checked")
-    page.locator("input.md-search__input").focus()
-    page.keyboard.press("Enter")
+    assert page.evaluate("() => !document.activeElement.matches('input.md-search__input')")
+    # Enter in the box opens the first result.
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.getElementById('__search').checked")
     target = page.locator(".md-search-result__item a").first.get_attribute("href")
-    page.wait_for_url(re.compile(re.escape(target or "?")))
+    assert target
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
 
 
 def test_the_phone_layout_opens_the_search_from_the_magnifier(browser: Any, base_url: str) -> None:
@@ -403,9 +407,10 @@ def test_the_phone_layout_opens_the_search_from_the_magnifier(browser: Any, base
     page.on("pageerror", console.on_pageerror)
     try:
         page.goto("/")
-        assert not page.locator("input.md-search__input").is_visible()
+        assert not page.evaluate("() => document.getElementById('__search').checked")
         page.locator("label.md-header__button[for=__search]").click()
         page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
+        assert page.evaluate("() => document.getElementById('__search').checked")
         hits, _ms = run_query(page, "Gidney")
         assert hits and page.locator(".md-search-result__item").first.is_visible()
     finally:

@@ -92,7 +92,7 @@
     }
     if (data.excerpt) article.append(excerpt(data.excerpt));
     if (data.meta.topics) {
-      const tags = element("nav", "md-tags");
+      const tags = element("div", "md-tags"); // a div: a nav in every result is a landmark each
       for (const title of data.meta.topics.split(TOPICS)) tags.append(element("span", "md-tag", title));
       article.append(tags);
     }
