@@ -101,14 +101,23 @@
     return li;
   }
 
+  // A page whose title is the query itself (a topic's name, a pasted paper title) comes first:
+  // Pagefind's scores saturate, so a paper that repeats the words can pass it otherwise.
+  function exactFirst(data, terms) {
+    const key = (text) => (text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim();
+    const wanted = key(terms);
+    return [...data.filter((d) => key(d.meta.title) === wanted), ...data.filter((d) => key(d.meta.title) !== wanted)];
+  }
+
   // Draw the next page of the answer on screen.
   async function more() {
     const answer = shown;
     if (!answer || answer.busy || answer.next >= answer.results.length) return;
     answer.busy = true;
     const page = answer.results.slice(answer.next, answer.next + PAGE);
-    const data = await Promise.all(page.map((result) => result.data()));
+    let data = await Promise.all(page.map((result) => result.data()));
     if (answer !== shown) return;
+    if (answer.next === 0) data = exactFirst(data, answer.terms);
     list.append(...data.map(item));
     answer.next += page.length;
     answer.busy = false;
@@ -133,7 +142,7 @@
     }
     const answer = await pagefind.search(terms);
     if (id !== asked) return;
-    shown = { results: answer.results, next: 0, busy: false };
+    shown = { results: answer.results, next: 0, busy: false, terms };
     list.replaceChildren();
     await more();
     if (id === asked) setMeta(counted(answer.results.length));
