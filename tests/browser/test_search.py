@@ -173,7 +173,9 @@ def distinctive_abstract_words(s: Searched, count: int = 3) -> list[tuple[str, s
     return [found[i * (len(found) - 1) // (count - 1)] for i in range(count)]
 
 
-def test_a_page_view_fetches_nothing_of_search_until_the_box_is_focused(page: Any, built: BuiltSite) -> None:
+def test_a_page_view_fetches_nothing_of_search_until_the_box_is_focused(
+    page: Any, built: BuiltSite, console: Console
+) -> None:
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
     for path in ["/", paper_path(built.papers[0]["slug"]), "/papers/"]:
@@ -182,9 +184,12 @@ def test_a_page_view_fetches_nothing_of_search_until_the_box_is_focused(page: An
     search = [p for p in fetched if p.startswith(("/pagefind/", "/search/")) or "workers/search" in p]
     assert not search, f"search files fetched by a page view: {search}"
     assert "/assets/javascripts/search.js" in fetched  # ... while the search box is wired
+    outside = len(console.blocked)  # what the page asked of other hosts (Material's repository facts)
     with page.expect_request(re.compile(r"/pagefind/pagefind\.js$")):
         page.locator("input.md-search__input").focus()
-    run_query(page, "quantum")
+    hits, _ms = run_query(page, "quantum")
+    assert hits
+    assert console.blocked[outside:] == [], "searching asked another host"
     assert not [p for p in fetched if p.startswith("/search/") or "lunr" in p or "workers/search" in p]
 
 
