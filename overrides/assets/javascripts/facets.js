@@ -48,7 +48,8 @@
   }
 
   function defaults(form) {
-    return { text: "", topic: form.dataset.topic, from: "", to: "", status: "", tag: "", has: [], sort: form.dataset.sort };
+    // sort "": the page's own order, or best match while there are words (sortOf).
+    return { text: "", topic: form.dataset.topic, from: "", to: "", status: "", tag: "", has: [], sort: "" };
   }
 
   /** The sort the state means: what the reader chose, else best match for words, else the page's. */
@@ -67,7 +68,7 @@
       !state.status &&
       !state.tag &&
       !state.has.length &&
-      sortOf(state, form) === start.sort
+      sortOf(state, form) === form.dataset.sort
     );
   }
 
@@ -153,7 +154,7 @@
     if (state.tag) params.set("tag", state.tag);
     if (state.has.length) params.set("has", state.has.join(","));
     const sort = sortOf(state, form);
-    if (sort !== (state.text.trim() ? "match" : start.sort)) params.set("sort", sort);
+    if (sort !== (state.text.trim() ? "match" : form.dataset.sort)) params.set("sort", sort);
     const query = params.toString();
     return location.pathname + (query ? `?${query}` : "") + location.hash;
   }
