@@ -147,7 +147,7 @@ def status_line(page: Any) -> str:
 # --- tests -------------------------------------------------------------------------------------
 
 
-def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_index(
+def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_index_until_touched(
     page: Any, faceted: BuiltSite
 ) -> None:
     fetched: list[str] = []
@@ -155,9 +155,13 @@ def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_index(
     open_list(page, "papers/")
     assert not results_showing(page)
     assert sorted(shown_slugs(page)) == sorted(p["slug"] for p in faceted.papers)
-    page.locator("select[name=tag]").focus()  # looking is not using
     page.wait_for_load_state("networkidle")
     assert not [u for u in fetched if "/pagefind/" in u]
+    # A reader who touches a control is about to use it: the index loads meanwhile.
+    page.locator("select[name=tag]").focus()
+    page.wait_for_function("() => document.querySelector('form.rl-facets').dataset.index === 'loaded'")
+    assert [u for u in fetched if u.endswith("/pagefind/pagefind.js")]
+    assert not results_showing(page)
 
 
 FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
