@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-print = functools.partial(print, flush=True)  # noqa: A001 (progress shows when redirected)
+print = functools.partial(print, flush=True)  # progress shows when redirected
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make `tests` and `benchmarks` importable
     sys.path.insert(0, str(REPO))
