@@ -19,6 +19,9 @@ Steps, for each list:
   notes edit    `generate` after appending a sentence to one paper's notes
   related       generator.related.find_related alone, in a process that loaded the list first
   mkdocs build  `mkdocs build --strict` of the generated docs/
+  search index  the Pagefind index of that build (what `build` adds after mkdocs), and then in
+                Chromium (benchmarks/search_latency.py): the search bytes a page view fetches
+                (none expected), and on a cold load the time and bytes to a first query's results
   make site     `python -m generator build --strict` from nothing (shipped list only)
 """
 
@@ -45,10 +48,23 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make `generator` and `benchmarks` importable
     sys.path.insert(0, str(REPO))
 
+from benchmarks.search_latency import measure_search  # noqa: E402
+
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
+SEARCH = REPO / "benchmarks" / "search_latency.py"
 BEGIN = "<!-- BEGIN measured: written by benchmarks/run.py, do not edit by hand -->"
 END = "<!-- END measured -->"
-STEPS = ("import", "validate", "cold", "unchanged", "notes edit", "related", "mkdocs build", "make site")
+STEPS = (
+    "import",
+    "validate",
+    "cold",
+    "unchanged",
+    "notes edit",
+    "related",
+    "mkdocs build",
+    "search index",
+    "make site",
+)
 #: The issue's targets: (step, papers, seconds, peak MB or None).
 TARGETS = (
     ("cold", 10_000, 5.0, None),
@@ -99,6 +115,8 @@ class ListResult:
     site_bytes: int = 0
     site_files: int = 0
     search_index_bytes: int = 0
+    #: benchmarks/search_latency.py's SearchCost of the built site, when Chromium is there.
+    search: dict[str, float] = field(default_factory=dict)
     docs_files: int = 0
     #: When, how (the command) and under what load (1-minute average, lowest and highest) it was measured.
     measured: str = ""
@@ -267,11 +285,15 @@ def bench_list(label: str, root: Path, runs: int, mkdocs_runs: int, log: Callabl
         shutil.rmtree(site, ignore_errors=True)
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml")]
         add("mkdocs build", measure([*cmd, "-d", str(site)], cwd=root)[0])
+    add("search index", measure([sys.executable, str(SEARCH), "--index", str(root), str(site)])[0])
     files = [p for p in site.rglob("*") if p.is_file()]
     result.site_files = len(files)
     result.site_bytes = sum(p.stat().st_size for p in files)
-    index = site / "search" / "search_index.json"
-    result.search_index_bytes = index.stat().st_size if index.exists() else 0
+    result.search_index_bytes = sum(p.stat().st_size for p in files if p.is_relative_to(site / "pagefind"))
+    cost = measure_search(site, runs)
+    if cost is not None:
+        result.search = asdict(cost)
+        log(f"  {label} search: {cost}")
     return result
 
 
@@ -328,6 +350,18 @@ def fmt_step(m: Measure | None) -> str:
     return f"{m.wall:.2f} s ({m.cpu:.2f} cpu, {m.peak_mb:.0f} MB)"
 
 
+SEARCH_ROWS = ("search bytes of a page view", "first query, cold load", "later query")
+
+
+def search_cell(name: str, c: dict[str, float]) -> str:
+    """One cell of the search rows, from a list's SearchCost."""
+    if name == SEARCH_ROWS[0]:
+        return f"{c['page_view_search_bytes'] / 1e3:.0f} KB (page view: {c['page_view_bytes'] / 1e6:.2f} MB)"
+    if name == SEARCH_ROWS[1]:
+        return f"{c['first_query_ms']:.0f} ms, {c['first_query_bytes'] / 1e3:.0f} KB"
+    return f"{c['later_query_ms']:.0f} ms"
+
+
 def render(results: list[ListResult]) -> str:
     heads = [f"{r.label} ({r.papers:,} papers)" for r in results]
     commands = sorted({r.command for r in results})
@@ -360,8 +394,17 @@ def render(results: list[ListResult]) -> str:
         + " |"
     )
     lines.append(
-        "| search index | " + " | ".join(f"{r.search_index_bytes / 1e6:.2f} MB" for r in results) + " |"
+        "| search index (pagefind/) | "
+        + " | ".join(f"{r.search_index_bytes / 1e6:.2f} MB" for r in results)
+        + " |"
     )
+    if any(r.search for r in results):
+        for name in SEARCH_ROWS:
+            lines.append(
+                f"| {name} | "
+                + " | ".join(search_cell(name, r.search) if r.search else "—" for r in results)
+                + " |"
+            )
     lines.append("| measured | " + " | ".join(r.measured for r in results) + " |")
     lines.append(
         "| load average | " + " | ".join(f"{r.load[0]:.1f} to {r.load[1]:.1f}" for r in results) + " |"
@@ -384,6 +427,16 @@ def render(results: list[ListResult]) -> str:
         goal = f"{step} at {papers:,} papers under {seconds:g} s" + (f" and {mb:g} MB" if mb else "")
         lines.append(f"| {goal} | {m.wall:.2f} s, {m.peak_mb:.0f} MB | {'yes' if ok else '**no**'} |")
     for r in results:
+        if r.papers >= 10_000 and r.search:
+            c = r.search
+            for goal, ok, name in (
+                ("no search bytes fetched by a page view", c["page_view_search_bytes"] == 0, SEARCH_ROWS[0]),
+                ("first query under 1 s from a cold load", c["first_query_ms"] < 1000, SEARCH_ROWS[1]),
+                ("first query fetches at most 500 KB", c["first_query_bytes"] <= 500_000, SEARCH_ROWS[1]),
+            ):
+                lines.append(
+                    f"| {goal} at {r.papers:,} | {search_cell(name, c)} | {'yes' if ok else '**no**'} |"
+                )
         cold, mk = r.steps.get("cold"), r.steps.get("mkdocs build")
         if r.papers >= 10_000 and cold and mk:
             share = cold.wall / mk.wall

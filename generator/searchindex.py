@@ -35,9 +35,9 @@ from .sitemodel import Site, sort_papers
 #: Weights of the parts of a record (Pagefind: 0 to 10, quadratic; plain text is 1).
 TITLE_WEIGHT = 10.0
 AUTHORS_WEIGHT = 2.0
-TOPICS_WEIGHT = 1.5
-TAGS_WEIGHT = 1.5
-TEXT_WEIGHT = 1.0
+TOPICS_WEIGHT = 1.0
+TAGS_WEIGHT = 1.0
+TEXT_WEIGHT = 0.25
 
 TOPIC_SEPARATOR = " · "
 SUMMARY_LIMIT = 200

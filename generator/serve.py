@@ -10,6 +10,9 @@ files changed: fast, but the preview's search index then holds only the
 pages rebuilt since it started, and pages that were not rebuilt keep their old
 navigation (a renamed or added topic).  That is fine for reading a page you
 edit, and wrong for anything else, so it is not the default.
+
+The preview has no search index: Pagefind indexes the site in `build`, after MkDocs,
+and `mkdocs serve` builds on its own. Its search box says so instead of searching.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,6 +10,9 @@ from functools import cached_property
 from . import bibtex
 from .model import STATUSES, Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
 
+#: Pagefind 1.5 reads a filter's value from the JSON of the query without undoing its escapes:
+#: a value holding `"` or `\` never matches, so the filters do not offer such a tag.
+UNFILTERABLE = re.compile(r'["\\]')
 #: The kinds of link a paper "has", as the list pages' filters offer them.
 HAS_LINKS: tuple[str, ...] = ("code", "data")
 
@@ -93,7 +97,7 @@ class Site:
         return Facets(
             years=tuple(sorted(years, reverse=True)),
             statuses=tuple(s for s in STATUSES if s in statuses),
-            tags=tuple(sorted(tags)),
+            tags=tuple(sorted(t for t in tags if not UNFILTERABLE.search(t))),
             has=tuple(k for k in HAS_LINKS if k in kinds),
         )
 

@@ -1,4 +1,4 @@
-"""MkDocs hooks (`hooks:` in mkdocs.yml): the two theme changes Material has no block for.
+"""MkDocs hooks (`hooks:` in mkdocs.yml): the theme changes Material has no block for.
 
 - The edit button opens the *source* of a page in content/ (front matter `source`, written
   by `python -m generator generate`), not the generated file in docs/, which is not in the
@@ -6,6 +6,11 @@
 - Material 9.8 gives its search dialog and its progress bar no accessible name (axe-core
   rules aria-dialog-name and aria-progressbar-name), and includes both partials outside any
   block: the names are added to the rendered HTML rather than by copying the partials.
+- Search is Pagefind's (assets/javascripts/search.js), in Material's search box. Material
+  draws that box only while its search plugin is configured, so the plugin stays, indexes
+  no page (`search: {exclude: true}` on each) and its component is detached: the search
+  dialog's `data-md-component="search"` becomes `"rl-search"`, so Material's script never
+  mounts it and never starts its lunr worker or fetches its index.
 
 Kept beside the templates, so a project with `custom_dir: overrides` has them both.
 """
@@ -54,6 +59,22 @@ def add_labels(html: str) -> str:
     return html
 
 
+#: The start tag of Material's search dialog, and what detaches it from Material's script.
+SEARCH_TAG = re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="search"[^<>]{0,300}>')
+DETACHED = 'data-md-component="rl-search"'
+
+
+def detach_search(html: str) -> str:
+    """Rename Material's search component, so that its script leaves the dialog to ours."""
+    return SEARCH_TAG.sub(lambda m: m.group(0).replace('data-md-component="search"', DETACHED), html)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: object) -> str:
+    # Material's search plugin is only kept for its search box: it indexes nothing.
+    page.meta["search"] = {"exclude": True}
+    return markdown
+
+
 def on_page_context(
     context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation
 ) -> TemplateContext:
@@ -63,9 +84,9 @@ def on_page_context(
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return add_labels(output)
+    return detach_search(add_labels(output))
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     # Static templates: 404.html has the header and the progress bar too.
-    return add_labels(output_content) if template_name.endswith(".html") else output_content
+    return detach_search(add_labels(output_content)) if template_name.endswith(".html") else output_content

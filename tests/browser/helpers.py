@@ -102,7 +102,8 @@ def launch(playwright: Any) -> Any:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result of Material's search: the page it links to and its title."""
+    """One result in Material's result list (drawn by overrides/assets/javascripts/search.js):
+    the page it links to and its title."""
 
     href: str
     title: str
@@ -116,8 +117,8 @@ _RESULTS_JS = """
 })
 """
 
-# Set the query in one go and wait for Material to render the answer: the meta line leaves
-# "Initializing search"/"Type to start searching" once the worker has answered this query.
+# Set the query in one go and wait for the answer to be drawn: the meta line leaves
+# "Type to start searching" for "N matching documents" once this query is answered.
 _QUERY_JS = """
 async (query) => {
   const input = document.querySelector('input.md-search__input');

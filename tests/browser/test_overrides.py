@@ -52,6 +52,18 @@ def test_hook_names_materials_component_which_has_no_name_of_its_own(partial: st
     assert hooks.add_labels(labelled) == labelled  # a name already there is kept
 
 
+def test_hook_detaches_materials_search_component_and_keeps_its_box() -> None:
+    """Material's script must not mount its search (its lunr worker would load on every page
+    view); the dialog and its box stay for overrides/assets/javascripts/search.js."""
+    markup = (MATERIAL / "partials" / "search.html").read_text(encoding="utf-8")
+    detached = hooks.detach_search(hooks.add_labels(markup))
+    assert 'data-md-component="search"' not in detached
+    assert detached.count('data-md-component="rl-search"') == 1
+    assert 'aria-label="Search"' in detached and 'class="md-search__input"' in detached
+    assert 'data-md-component="search-query"' in detached  # the box itself is untouched
+    assert hooks.detach_search(detached) == detached
+
+
 @pytest.mark.parametrize(
     ("source", "url"),
     [

@@ -21,9 +21,9 @@ from .html import Element, parse_page
 
 #: Values a pull request may bring that HTML, Markdown or Jinja would read as markup (the loader
 #: refuses '<' before a letter in titles, authors and tags; everything else reaches the page).
-HOSTILE = {
+HOSTILE: dict[str, dict[str, object]] = {
     "quote-title": {
-        "title": 'Quotes " and \' and `ticks`, {{ jinja }} & {% raw %} | pipes |',
+        "title": "Quotes \" and ' and `ticks`, {{ jinja }} & {% raw %} | pipes |",
         "authors": ['O\'Brien "Bobby" & Sons', "A. B>C", "Third Author"],
         "year": 2019,
         "tags": ['x" onmouseover="alert(1)', "a&amp;b", "{{ t }}"],
@@ -63,7 +63,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, cli: CliRunner) -> Path:
 
 @pytest.fixture(scope="module")
 def data(built: Path) -> dict[str, list[dict[str, object]]]:
-    result: dict[str, list[dict[str, object]]] = json.loads((built / "papers.json").read_text(encoding="utf-8"))
+    result: dict[str, list[dict[str, object]]] = json.loads(
+        (built / "papers.json").read_text(encoding="utf-8")
+    )
     return result
 
 
@@ -72,7 +74,9 @@ def _list_pages(built: Path, data: dict[str, list[dict[str, object]]]) -> dict[s
     pages = {"papers/": {str(p["slug"]) for p in data["papers"]}}
     for topic in data["topics"]:
         pages[f"topics/{topic['id']}/"] = {
-            str(p["slug"]) for p in data["papers"] if any(t["id"] == topic["id"] for t in p["topics"])  # type: ignore[attr-defined]
+            str(p["slug"])
+            for p in data["papers"]
+            if any(t["id"] == topic["id"] for t in p["topics"])  # type: ignore[attr-defined]
         }
     return pages
 
@@ -89,7 +93,9 @@ def _items(built: Path, url: str) -> list[Element]:
     return items
 
 
-def test_every_list_shows_each_of_its_papers_once(built: Path, data: dict[str, list[dict[str, object]]]) -> None:
+def test_every_list_shows_each_of_its_papers_once(
+    built: Path, data: dict[str, list[dict[str, object]]]
+) -> None:
     pages = _list_pages(built, data)
     assert len(pages) == 4 and pages["topics/quantum/"]
     for url, slugs in pages.items():
@@ -114,7 +120,9 @@ def test_every_link_of_a_list_reaches_a_page_of_the_site(
     assert checked > 30
 
 
-def test_titles_authors_and_topics_show_literally(built: Path, data: dict[str, list[dict[str, object]]]) -> None:
+def test_titles_authors_and_topics_show_literally(
+    built: Path, data: dict[str, list[dict[str, object]]]
+) -> None:
     papers = {str(p["slug"]): p for p in data["papers"]}
     for url in _list_pages(built, data):
         own = url.split("/")[1] if url.startswith("topics/") else None
@@ -132,7 +140,9 @@ def test_titles_authors_and_topics_show_literally(built: Path, data: dict[str, l
             else:
                 assert not li.find_all("span", "rl-item__credit")
             topics = [t["title"] for t in paper["topics"] if t["id"] != own]  # type: ignore[attr-defined]
-            shown_topics = [a.text() for span in li.find_all("span", "rl-item__topics") for a in span.find_all("a")]
+            shown_topics = [
+                a.text() for span in li.find_all("span", "rl-item__topics") for a in span.find_all("a")
+            ]
             assert shown_topics == topics
             status = [span.text() for span in li.find_all("span", "rl-item__status")]
             assert status == ([paper["status"]] if paper["status"] else [])
@@ -145,7 +155,9 @@ def test_titles_authors_and_topics_show_literally(built: Path, data: dict[str, l
                 assert summaries == []
 
 
-def test_the_filter_form_offers_the_lists_own_values(built: Path, data: dict[str, list[dict[str, object]]]) -> None:
+def test_the_filter_form_offers_the_lists_own_values(
+    built: Path, data: dict[str, list[dict[str, object]]]
+) -> None:
     papers = data["papers"]
     for url in _list_pages(built, data):
         form = parse_page(built / url / "index.html").find("form", "rl-facets")
@@ -154,12 +166,14 @@ def test_the_filter_form_offers_the_lists_own_values(built: Path, data: dict[str
         assert form.attrs["data-pagefind"] == f"{root}pagefind/"
         assert form.attrs["data-topic"] == (url.split("/")[1] if url.startswith("topics/") else "")
 
-        def options(name: str) -> list[tuple[str, str]]:
+        def options(name: str, form: Element = form) -> list[tuple[str, str]]:
             select = form.find("select", name=name)
             return [(o.attrs["value"], o.text()) for o in select.find_all("option") if o.attrs["value"]]
 
         tags = sorted({str(t) for p in papers for t in p["tags"]})  # type: ignore[attr-defined]
         assert {"li> /ul> &lt;", 'x" onmouseover="alert(1)', "two\n\nlines"} <= set(tags)
+        # Pagefind cannot filter on a value with a double quote or a backslash (sitemodel.py).
+        tags = [t for t in tags if '"' not in t and "\\" not in t]
         # The value as the search index holds it, the text on one line.
         assert options("tag") == [(t, " ".join(t.split())) for t in tags]
         assert options("topic") == [(str(t["id"]), str(t["title"])) for t in data["topics"]]
@@ -168,7 +182,11 @@ def test_the_filter_form_offers_the_lists_own_values(built: Path, data: dict[str
         assert [int(v) for v, _ in options("to")] == years
         assert [int(v) for v, _ in options("from")] == years[::-1]
         assert [i.attrs["value"] for i in form.find_all("input", name="has")] == ["code", "data"]
-        selected = [o.attrs["value"] for o in form.find("select", name="sort").find_all("option") if "selected" in o.attrs]
+        selected = [
+            o.attrs["value"]
+            for o in form.find("select", name="sort").find_all("option")
+            if "selected" in o.attrs
+        ]
         assert selected == (["added"] if url.startswith("topics/") else ["title"])
 
 

@@ -148,7 +148,7 @@ def test_topic_pages_are_records_and_list_pages_are_not() -> None:
     rec = one(site, "topics/hw/")
     assert rec.blocks == [
         ("Processors, GPUs & memory", searchindex.TITLE_WEIGHT),
-        ("What the topic is about.", 1.0),
+        ("What the topic is about.", searchindex.TEXT_WEIGHT),
     ]
     assert rec.filters == {"kind": ["topic"], "topic": ["hw"]}
     assert rec.sort == {"title": "processors, gpus & memory"}

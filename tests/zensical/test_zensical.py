@@ -36,7 +36,8 @@ ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 # Files (outside the themes' own assets/) that only one build writes, and why. The test fails
 # when the actual difference changes either way, so a Zensical that starts writing one shows up.
 ONLY_MKDOCS = {
-    "search/search_index.json": "Material's lunr index; Zensical writes its own index to search.json",
+    "search/search_index.json": "Material's search plugin, kept for its search box, indexes no page "
+    "(the site's search is Pagefind's, in pagefind/); Zensical writes its own index to search.json",
     "sitemap.xml.gz": "Material also gzips the sitemap; Zensical writes sitemap.xml only (same URLs)",
     "tags.json": "Material's tags plugin exports its tag-to-page mappings; Zensical 0.0.73 does not",
 }
@@ -97,10 +98,20 @@ def builds() -> Builds:
     return found
 
 
+#: What `python -m generator build` adds to MkDocs' site/ after the build: the Pagefind index
+#: of the site's search. A site built by Zensical alone searches with Zensical's own index.
+SEARCH_DIR = "pagefind/"
+
+
 def files(site: Path, docs: Path) -> set[str]:
-    """Every file of a built site, relative, except the theme's own assets (the two themes differ)."""
+    """Every file of a built site, relative, except the theme's own assets (the two themes differ)
+    and the Pagefind index that `generator build` adds to MkDocs' site."""
     out = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    return {f for f in out if not f.startswith("assets/") or (docs / f).is_file()}
+    return {
+        f
+        for f in out
+        if (not f.startswith("assets/") or (docs / f).is_file()) and not f.startswith(SEARCH_DIR)
+    }
 
 
 def test_both_builds_have_the_same_pages(builds: Builds) -> None:
@@ -222,51 +233,16 @@ def test_edit_links_open_the_source_file(builds: Builds) -> None:
 
 
 def search_index(site: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The index's config and entries: Material's search/search_index.json or Zensical's search.json."""
-    material = site / "search" / "search_index.json"
-    if material.is_file():
-        data = json.loads(material.read_text(encoding="utf-8"))
-        return data["config"], data["docs"]
+    """The config and entries of Zensical's search index, search.json."""
     data = json.loads((site / "search.json").read_text(encoding="utf-8"))
     return data["config"], data["items"]
 
 
-# How to read one option of the search plugin, from mkdocs.yml and from an index's config alike.
-SEARCH_OPTIONS: dict[str, Callable[[dict[str, Any]], object]] = {
-    "separator": lambda options: options.get("separator"),
-    "tags boost": lambda options: options.get("fields", {}).get("tags"),
-}
+def test_related_and_cite_sections_stay_out_of_the_search_index(builds: Builds) -> None:
+    """The `{ data-search-exclude }` headings: Zensical drops the attribute from the HTML but obeys it.
 
-
-@pytest.mark.parametrize(
-    "option",
-    [
-        "separator",
-        pytest.param(
-            "tags boost",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="Zensical 0.0.73 ignores the search plugin's `fields:` (the tags boost of 10 that "
-                "keeps long topic titles from outranking title and abstract matches)",
-            ),
-        ),
-    ],
-)
-def test_search_index_keeps_the_search_options(builds: Builds, option: str) -> None:
-    plugins = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
-    options = next(p["search"] for p in plugins if isinstance(p, dict) and "search" in p)
-    read = SEARCH_OPTIONS[option]
-    wanted = read(options)
-    assert wanted is not None, f"mkdocs.yml sets no search {option}"
-    assert read(search_index(builds.mkdocs)[0]) == wanted, "site/ (MkDocs)"
-    assert read(search_index(builds.zensical)[0]) == wanted, "site-zensical/"
-
-
-@pytest.mark.parametrize("build", ["mkdocs", "zensical"])
-def test_related_and_cite_sections_stay_out_of_the_search_index(builds: Builds, build: str) -> None:
-    """The `{ data-search-exclude }` headings: Zensical drops the attribute from the HTML but obeys it."""
-    entries = search_index(getattr(builds, build))[1]
+    (The MkDocs site's search is Pagefind's, fed from the generator's records: no page text.)"""
+    entries = search_index(builds.zensical)[1]
     locations = {entry["location"] for entry in entries}
     assert {f"papers/{p['slug']}/" for p in builds.papers} <= locations
     assert not [e["location"] for e in entries if "@misc{" in e["text"]]

@@ -6,8 +6,8 @@
  * - The form (`form.rl-facets`, generator/templates/_list.html.j2) is in the page, hidden;
  *   this script shows it. Without JavaScript the plain list stays, and while the filters are
  *   as the page starts (its topic, its order) the plain list is what shows.
- * - pagefind.js is loaded only when the reader changes a control or the URL holds a filter,
- *   from the form's `data-pagefind` (relative to the page: any sub-path works).
+ * - pagefind.js is loaded only when the reader touches a control (focus, pointer) or the URL
+ *   holds a filter, from the form's `data-pagefind` (relative to the page: any sub-path works).
  * - Only the first PAGE results' data are fetched; "Show more" fetches the next.
  * - The state lives in the query of the URL (`?topic=a&year=2020-2023&has=code&sort=year`,
  *   words as `text=`): each change is a history entry, back and forward restore it. Other
@@ -16,7 +16,7 @@
  *   set up from `document$`, and popstate is listened to once.
  * - Every text from the index goes in by textContent.
  * - After each redraw the results list dispatches `rl:list` (bubbling) for scripts that
- *   decorate list items (`li[data-slug]`); `form.dataset.state` is "busy" or "ready".
+ *   decorate list items (`li[data-slug]`); `form.dataset.state` is "busy" until the list and the counts are drawn, then "ready".
  */
 (() => {
   "use strict";
@@ -48,7 +48,8 @@
   }
 
   function defaults(form) {
-    return { text: "", topic: form.dataset.topic, from: "", to: "", status: "", tag: "", has: [], sort: form.dataset.sort };
+    // sort "": the page's own order, or best match while there are words (sortOf).
+    return { text: "", topic: form.dataset.topic, from: "", to: "", status: "", tag: "", has: [], sort: "" };
   }
 
   /** The sort the state means: what the reader chose, else best match for words, else the page's. */
@@ -67,7 +68,7 @@
       !state.status &&
       !state.tag &&
       !state.has.length &&
-      sortOf(state, form) === start.sort
+      sortOf(state, form) === form.dataset.sort
     );
   }
 
@@ -78,9 +79,14 @@
     const state = defaults(form);
     state.text = params.get("text") || "";
     if (params.has("topic")) state.topic = known("topic", params.get("topic"));
+    // A year the list has no paper of becomes the nearest one inside the range ("2020-" is
+    // "2021-" when no paper is of 2020); a bound with none inside is dropped.
     const [from = "", to = from] = (params.get("year") || "").split("-");
-    state.from = known("from", from);
-    state.to = known("to", to);
+    const years = values(el.from).map(Number);
+    const low = years.find((y) => y >= Number(from) && (!to || y <= Number(to)));
+    const high = years.filter((y) => y <= Number(to) && (!from || y >= Number(from))).pop();
+    state.from = /^\d{1,4}$/.test(from) && low !== undefined ? String(low) : "";
+    state.to = /^\d{1,4}$/.test(to) && high !== undefined ? String(high) : "";
     state.status = known("status", params.get("status") || "");
     state.tag = known("tag", params.get("tag") || "");
     const offered = hasBoxes(form).map((box) => box.value);
@@ -148,7 +154,7 @@
     if (state.tag) params.set("tag", state.tag);
     if (state.has.length) params.set("has", state.has.join(","));
     const sort = sortOf(state, form);
-    if (sort !== (state.text.trim() ? "match" : start.sort)) params.set("sort", sort);
+    if (sort !== (state.text.trim() ? "match" : form.dataset.sort)) params.set("sort", sort);
     const query = params.toString();
     return location.pathname + (query ? `?${query}` : "") + location.hash;
   }
@@ -354,10 +360,24 @@
     v.plain.hidden = true;
     resultsBox(v).hidden = false;
     status.textContent = describe(v, state, v.results.length);
-    v.form.dataset.state = "ready";
     v.form.dispatchEvent(new CustomEvent("rl:facets", { bubbles: true }));
     const counts = await countsOf(pagefind, v.form, state, response);
-    if (token === v.token) showCounts(v.form, counts);
+    if (token !== v.token) return;
+    showCounts(v.form, counts);
+    v.form.dataset.state = "ready";
+  }
+
+  /** A reader who touches a control is about to change it: load the index meanwhile (the
+   * script, its WebAssembly and the filter chunks, which the counts need anyway). */
+  function warmUp(form) {
+    if (form.dataset.index) return;
+    form.dataset.index = "loading";
+    loadPagefind(form)
+      .then((pagefind) => pagefind.filters())
+      .then(
+        () => (form.dataset.index = "loaded"),
+        () => delete form.dataset.index,
+      );
   }
 
   // --- wiring ------------------------------------------------------------------------------
@@ -403,6 +423,8 @@
       clearTimeout(typing);
       typing = setTimeout(() => change(v, true), TYPING_MS);
     });
+    form.addEventListener("focusin", () => warmUp(form));
+    form.addEventListener("pointerdown", () => warmUp(form));
     const state = fromURL(form);
     toForm(form, state);
     form.hidden = false;

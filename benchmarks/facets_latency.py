@@ -1,0 +1,221 @@
+"""How long a filter change takes to redraw a list page: `python benchmarks/facets_latency.py`.
+
+For each size N (default 10,000) it writes the shipped list mixed into N papers
+(benchmarks/mixed_list.py), builds the site, serves it under /reading-list/ and, in headless
+Chromium, opens the All papers page and a topic page. Then it changes one control at a time
+(topic, has code, a year range, status, tag, a sort order, words with a filter) and times, in
+the page, from the control's change event until:
+
+- redrawn: the results list holds the new first page (PAGE items fetched and drawn, the next
+  frame painted): what issue 11 asks to be within 300 ms;
+- counts: the choices' counts are updated too (extra searches of the index, after the redraw).
+
+Each change starts from the plain list (Clear, untimed). The first change of a page view also
+loads pagefind.js, its WebAssembly and the index chunks ("cold", as when a shared link holds
+filters); a reader who focuses a control starts that loading ("focused first": the change is
+timed once the index is loaded, and the loading time is reported). Medians over --runs fresh
+browser contexts.
+Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
+`--workdir` keeps the lists and sites, and reuses a site built before (its facets.js is
+replaced by the repository's, so a change of the script needs no new build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+print = functools.partial(print, flush=True)  # progress shows when redirected
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script: make `tests` and `benchmarks` importable
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.mixed_list import make_mixed_content  # noqa: E402
+from tests.browser.helpers import VIEWPORT, build_site, copy_project, launch, serve  # noqa: E402
+
+SUB_PATH = "reading-list/"
+FACETS_JS = REPO / "overrides" / "assets" / "javascripts" / "facets.js"
+
+#: The changes timed on a page, each from the plain list (Clear first, untimed): (label, control
+#: name, value, an untimed change made before it). The first is made cold: nothing of the
+#: index loaded yet, as for a link that holds filters.
+CHANGES: list[tuple[str, str, str, tuple[str, str] | None]] = [
+    ("has code (cold)", "has", "code", None),
+    ("has code", "has", "code", None),
+    ("topic", "topic", "@topic", None),
+    ("year range", "from", "@year", None),
+    ("status", "status", "@status", None),
+    ("tag", "tag", "@tag", None),
+    ("sort by year", "sort", "year", None),
+    ("sort by title", "sort", "title", None),
+    ("sort by date added", "sort", "added", None),
+    ("status, then has code", "has", "code", ("status", "@status")),
+    ("words + has code", "text", "network", ("has", "code")),
+]
+
+# Change one control and time it; resolves {redrawn, counts} in milliseconds.
+_CHANGE_JS = """
+async ([name, value]) => {
+  const form = document.querySelector('form.rl-facets');
+  const el = form.elements[name];
+  const start = performance.now();
+  const drawn = new Promise(resolve => form.addEventListener('rl:facets', () =>
+    requestAnimationFrame(() => resolve(performance.now() - start)), {once: true}));
+  const counted = new Promise(resolve => {
+    const observer = new MutationObserver(() => {
+      if (form.dataset.state === 'ready') { observer.disconnect(); resolve(performance.now() - start); }
+    });
+    observer.observe(form, {attributes: true, attributeFilter: ['data-state']});
+  });
+  if (name === 'has') {
+    form.querySelector('input[name=has][value=code]').checked = value === 'code';
+    form.querySelector('input[name=has]').dispatchEvent(new Event('change', {bubbles: true}));
+  } else if (name === 'text') {
+    el.value = value;
+    form.requestSubmit();
+  } else {
+    el.value = value;
+    el.dispatchEvent(new Event('change', {bubbles: true}));
+  }
+  const [redrawn, counts] = await Promise.all([drawn, counted]);
+  return {redrawn, counts, shown: document.querySelectorAll('.rl-results__list > li').length,
+          status: form.querySelector('.rl-facets__status').textContent};
+}
+"""
+
+
+def make_site(n: int, work: Path) -> tuple[Path, float | None]:
+    content = work / f"mixed-{n}" / "content"
+    if not (content / "topics.yml").is_file():
+        make_mixed_content(n, content)
+    project = work / f"project-{n}"
+    site = project / "site"
+    build_s = None
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        shutil.rmtree(project, ignore_errors=True)
+        copy_project(project, content=content)
+        start = time.perf_counter()
+        build_site(project)
+        build_s = time.perf_counter() - start
+    shutil.copy2(FACETS_JS, site / "assets" / "javascripts" / "facets.js")
+    return site, build_s
+
+
+def choices(site: Path) -> dict[str, str]:
+    """A value of each filter that narrows the list, from the site's papers.json."""
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    papers = data["papers"]
+    years = sorted({p["year"] for p in papers if p["year"]})
+    statuses = sorted({p["status"] for p in papers if p["status"]})
+    tags = sorted({t for p in papers for t in p["tags"] if '"' not in t and "\\" not in t})
+    return {
+        "@topic": data["topics"][1]["id"],
+        "@year": str(years[len(years) // 2]) if years else "",
+        "@status": statuses[0] if statuses else "",
+        "@tag": tags[0] if tags else "",
+    }
+
+
+_CLEAR_JS = """
+() => { const form = document.querySelector('form.rl-facets');
+        form.querySelector('button[type=reset]').click(); return form.dataset.state; }
+"""
+
+# Focus a control, as a reader about to use it does; resolves when the index has loaded (ms).
+_FOCUS_JS = """
+async () => {
+  const form = document.querySelector('form.rl-facets');
+  const start = performance.now();
+  form.elements.topic.focus();
+  while (form.dataset.index !== 'loaded') await new Promise(r => setTimeout(r, 5));
+  return performance.now() - start;
+}
+"""
+
+
+def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str]) -> list[dict[str, Any]]:
+    context = browser.new_context(viewport=VIEWPORT, base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    rows = []
+    # The first change after the reader focused a control, once the index it loads is there.
+    page.goto(path)
+    page.wait_for_selector("form.rl-facets:not([hidden])")
+    warm_up = page.evaluate(_FOCUS_JS)
+    row = page.evaluate(_CHANGE_JS, ["has", "code"])
+    loaded = f"index loaded {warm_up:.0f} ms after focus"
+    rows.append({"change": "has code (focused first)", **row, "status": loaded})
+    page.goto(f"{path}?")  # a new page view: nothing loaded
+    page.wait_for_selector("form.rl-facets:not([hidden])")
+    for label, name, value, before in CHANGES:
+        value = values.get(value, value)
+        if name == "topic" and path.startswith("topics/"):
+            value = ""  # a topic page starts at its topic: widen to all
+        if not value and name not in ("has", "topic"):
+            continue
+        if name == "sort" and value == page.evaluate("document.querySelector('form.rl-facets').dataset.sort"):
+            continue  # the page's own order: the plain list, nothing to redraw
+        if not label.endswith("(cold)"):
+            page.evaluate(_CLEAR_JS)
+        if before:
+            page.evaluate(_CHANGE_JS, [before[0], values.get(before[1], before[1])])
+        rows.append({"change": label, **page.evaluate(_CHANGE_JS, [name, value])})
+    context.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000], help="list sizes")
+    parser.add_argument("--runs", type=int, default=3, help="fresh browser contexts per page")
+    parser.add_argument("--workdir", type=Path, required=True, help="keep lists and sites here")
+    parser.add_argument("--json", type=Path, help="also write the medians here")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    report: dict[str, Any] = {}
+    for n in args.sizes:
+        site, build_s = make_site(n, args.workdir)
+        www = args.workdir / f"www-{n}"
+        www.mkdir(exist_ok=True)
+        if not (www / SUB_PATH).exists():
+            (www / SUB_PATH.rstrip("/")).symlink_to(site.resolve())
+        values = choices(site)
+        with serve(www) as url, sync_playwright() as playwright:
+            browser = launch(playwright)
+            for path in ["papers/", f"topics/{values['@topic']}/"]:
+                runs = [measure_page(browser, url + SUB_PATH, path, values) for _ in range(args.runs)]
+                rows = []
+                for i, row in enumerate(runs[0]):
+                    rows.append(
+                        {
+                            "change": row["change"],
+                            "redrawn_ms": statistics.median(r[i]["redrawn"] for r in runs),
+                            "counts_ms": statistics.median(r[i]["counts"] for r in runs),
+                            "shown": row["shown"],
+                            "status": row["status"],
+                        }
+                    )
+                report[f"{n} {path}"] = {"build_s": build_s, "rows": rows}
+                print(f"\n{n} papers, {path} (median of {args.runs}):")
+                print(f"  {'change':<22} {'redrawn':>9} {'counts':>9}  shown  status")
+                for r in rows:
+                    print(
+                        f"  {r['change']:<22} {r['redrawn_ms']:7.0f} ms {r['counts_ms']:6.0f} ms"
+                        f"  {r['shown']:>5}  {r['status']}"
+                    )
+            browser.close()
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,459 @@
+"""Filters and sorting of the list pages in headless Chromium, answered by the Pagefind index.
+
+The site is the 215 shipped papers, served under a sub-path (/reading-list/, as on GitHub
+Pages). The shipped papers have no tags, no status and one year among them, so this copy gives
+them some (and added dates, authors and data links), deterministically: every filter then has
+something to narrow. What each filter should show is worked out from the site's own
+papers.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from generator.model import STATUSES
+
+from .conftest import BuiltSite
+from .helpers import AXE, build_site, copy_project, serve
+
+pytestmark = pytest.mark.browser
+
+SUB_PATH = "reading-list/"
+#: Tags given to the papers; one with characters that HTML and URLs treat specially.
+TAGS = ["survey", "benchmark", "C++ & 'quotes', #1?", "theory"]
+READY = "() => document.querySelector('form.rl-facets')?.dataset.state === 'ready'"
+
+Paper = dict[str, Any]
+
+
+def _give_metadata(content: Path) -> None:
+    """New fields just before the closing `---` of each paper file, as `enrich` writes them."""
+    for i, path in enumerate(sorted((content / "papers").glob("*.md"))):
+        text = path.read_text(encoding="utf-8")
+        head, rest = text[4:].split("\n---\n", 1)
+        keys = set(re.findall(r"^([a-z_]+):", head, re.MULTILINE))
+        added = dt.date(2025, 1, 1) + dt.timedelta(days=i * 37 % 290)
+        head = re.sub(r"^added: .*$", f"added: {added.isoformat()}", head, count=1, flags=re.MULTILINE)
+        new: dict[str, object] = {}
+        if "year" not in keys and i % 3:
+            new["year"] = 1999 + i * 7 % 27
+        if i % 4 == 0:
+            new["status"] = STATUSES[i // 4 % len(STATUSES)]
+        if i % 5 < 2:
+            new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]})
+        if "data" not in keys and i % 9 == 0:
+            new["data"] = [f"https://example.org/data/{i}"]
+        if "authors" not in keys and i % 2:
+            new["authors"] = [f"Author {i}", "Second Author"]
+        extra = yaml.safe_dump(new, allow_unicode=True, sort_keys=False) if new else ""
+        path.write_text(f"---\n{head}\n{extra}---\n{rest}", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def faceted(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    root = copy_project(tmp_path_factory.mktemp("facets") / "project")
+    _give_metadata(root / "content")
+    site = build_site(root)
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert len(data["papers"]) == 215
+    return BuiltSite(root, data["papers"], data["topics"])
+
+
+@pytest.fixture(scope="module")
+def base_url(faceted: BuiltSite) -> Iterator[str]:
+    """The site served under a sub-path; the `page` fixture opens pages relative to it."""
+    www = faceted.root / "www"
+    www.mkdir(exist_ok=True)
+    if not (www / SUB_PATH).exists():
+        shutil.copytree(faceted.site, www / SUB_PATH)
+    with serve(www) as url:
+        yield url + SUB_PATH
+
+
+# --- what the papers say -----------------------------------------------------------------------
+
+
+def has(paper: Paper, kind: str) -> bool:
+    return bool(paper["links"].get(kind))
+
+
+def in_topic(topic: str) -> Callable[[Paper], bool]:
+    return lambda p: topic in {t["id"] for t in p["topics"]}
+
+
+def matching(faceted: BuiltSite, test: Callable[[Paper], bool]) -> set[str]:
+    return {p["slug"] for p in faceted.papers if test(p)}
+
+
+# --- driving the page --------------------------------------------------------------------------
+
+
+def wait_ready(page: Any) -> None:
+    page.wait_for_function(READY)
+
+
+def open_list(page: Any, path: str) -> None:
+    page.goto(path)
+    page.wait_for_selector("form.rl-facets:not([hidden])")
+    wait_ready(page)
+
+
+def results_showing(page: Any) -> bool:
+    return bool(page.evaluate("() => !!document.querySelector('.rl-results:not([hidden])')"))
+
+
+def shown_slugs(page: Any) -> list[str]:
+    """The slugs of the list the reader sees: the results, or else the plain list."""
+    slugs: list[str] = page.evaluate(
+        """() => { const box = document.querySelector('.rl-results:not([hidden])');
+                   const list = box ? box.querySelector('ul')
+                                    : document.querySelector('article ul.rl-list:not([hidden])');
+                   return [...list.querySelectorAll(':scope > li')].map(li => li.dataset.slug); }"""
+    )
+    return slugs
+
+
+def all_results(page: Any) -> list[str]:
+    """Every result, pressing "Show more" until it goes."""
+    more = page.locator(".rl-results__more")
+    while more.is_visible():
+        before = len(shown_slugs(page))
+        more.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('.rl-results__list > li').length > n", arg=before
+        )
+    return shown_slugs(page)
+
+
+def query(page: Any) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query, keep_blank_values=True)
+
+
+def status_line(page: Any) -> str:
+    text: str = page.locator(".rl-facets__status").inner_text()
+    return text
+
+
+# --- tests -------------------------------------------------------------------------------------
+
+
+def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_index_until_touched(
+    page: Any, faceted: BuiltSite
+) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    open_list(page, "papers/")
+    assert not results_showing(page)
+    assert sorted(shown_slugs(page)) == sorted(p["slug"] for p in faceted.papers)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in fetched if "/pagefind/" in u]
+    # A reader who touches a control is about to use it: the index loads meanwhile.
+    page.locator("select[name=tag]").focus()
+    page.wait_for_function("() => document.querySelector('form.rl-facets').dataset.index === 'loaded'")
+    assert [u for u in fetched if u.endswith("/pagefind/pagefind.js")]
+    assert not results_showing(page)
+
+
+FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
+    "topic": ("topic=quantum-computing", in_topic("quantum-computing")),
+    "year": ("year=2006", lambda p: p["year"] == 2006),
+    "year range": ("year=2010-2014", lambda p: p["year"] is not None and 2010 <= p["year"] <= 2014),
+    "year from": ("year=2020-", lambda p: p["year"] is not None and p["year"] >= 2020),
+    "year to": ("year=-2001", lambda p: p["year"] is not None and p["year"] <= 2001),
+    "status": ("status=essential", lambda p: p["status"] == "essential"),
+    "tag": (
+        "tag=" + re.sub("[^A-Za-z0-9]", lambda m: f"%{ord(m[0]):02X}", TAGS[2]),
+        lambda p: TAGS[2] in p["tags"],
+    ),
+    "has code": ("has=code", lambda p: has(p, "code")),
+    "has data": ("has=data", lambda p: has(p, "data")),
+    "has both": ("has=code,data", lambda p: has(p, "code") and has(p, "data")),
+    "all at once": (
+        "topic=ml-systems&year=2000-2025&has=code",
+        lambda p: in_topic("ml-systems")(p) and p["year"] is not None and has(p, "code"),
+    ),
+    "tag and status": (
+        "tag=survey&status=to-read",
+        lambda p: "survey" in p["tags"] and p["status"] == "to-read",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_each_filter_shows_exactly_the_papers_that_match(page: Any, faceted: BuiltSite, name: str) -> None:
+    params, test = FILTERS[name]
+    expected = matching(faceted, test)
+    assert 0 < len(expected) < len(faceted.papers), "the fixture gives this filter nothing to narrow"
+    open_list(page, f"papers/?{params}")
+    assert results_showing(page)
+    found = all_results(page)
+    assert len(found) == len(set(found)), "a paper shown twice"
+    assert set(found) == expected, f"missing {expected - set(found)}, extra {set(found) - expected}"
+    count = len(expected)
+    assert status_line(page).startswith(f"{count} paper{'s' if count > 1 else ''} match")
+
+
+def test_a_filter_that_matches_nothing_says_so(page: Any) -> None:
+    open_list(page, "papers/?status=essential&has=data&tag=theory&year=1999")
+    assert shown_slugs(page) == []
+    assert status_line(page) == "No paper matches these filters."
+
+
+def _key_of_title(paper: Paper) -> str:
+    return " ".join(paper["title"].split()).casefold()
+
+
+@pytest.mark.parametrize("sort", ["added", "year", "title"])
+def test_sorting_orders_the_results(page: Any, faceted: BuiltSite, sort: str) -> None:
+    # Every paper: more than one page of results, some without a year.
+    open_list(page, f"papers/?topic=&sort={sort}" if sort != "title" else "papers/?has=&sort=title&topic=")
+    found = all_results(page)
+    by_slug = faceted.paper
+    if sort == "title":
+        # Title is the All papers page's own order: no filter, so the plain list shows.
+        assert not results_showing(page)
+        expected = sorted(faceted.papers, key=lambda p: (_key_of_title(p), p["slug"]))
+        assert found == [p["slug"] for p in expected]
+        open_list(page, "papers/?sort=title&has=code")
+        found = all_results(page)
+        assert [_key_of_title(by_slug(s)) for s in found] == sorted(_key_of_title(by_slug(s)) for s in found)
+        assert set(found) == matching(faceted, lambda p: has(p, "code"))
+        return
+    assert results_showing(page)
+    assert len(found) == len(faceted.papers) > 50
+    if sort == "added":
+        dates = [by_slug(s)["added"] for s in found]
+        assert dates == sorted(dates, reverse=True)
+    else:
+        years = [by_slug(s)["year"] for s in found]
+        known = [y for y in years if y is not None]
+        assert known == sorted(known, reverse=True)
+        assert years == known + [None] * (len(years) - len(known)), "papers without a year come last"
+
+
+def test_show_more_adds_the_next_fifty(page: Any, faceted: BuiltSite) -> None:
+    open_list(page, "papers/?sort=added")
+    assert len(shown_slugs(page)) == 50
+    more = page.locator(".rl-results__more")
+    assert "165 not shown" in more.inner_text()
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.rl-results__list > li').length === 100")
+    assert len(set(shown_slugs(page))) == 100
+
+
+def test_the_url_round_trip_reload_back_and_forward(page: Any, faceted: BuiltSite) -> None:
+    open_list(page, "papers/")
+    page.select_option("select[name=topic]", "ml-systems")
+    wait_ready(page)
+    first = shown_slugs(page)
+    assert query(page) == {"topic": ["ml-systems"]}
+    page.check("input[name=has][value=code]")
+    wait_ready(page)
+    page.select_option("select[name=sort]", "year")
+    wait_ready(page)
+    page.select_option("select[name=from]", "2000")
+    wait_ready(page)
+    assert query(page) == {"topic": ["ml-systems"], "has": ["code"], "sort": ["year"], "year": ["2000-"]}
+    filtered = shown_slugs(page)
+    expected = matching(
+        faceted, lambda p: in_topic("ml-systems")(p) and has(p, "code") and (p["year"] or 0) >= 2000
+    )
+    assert set(filtered) == expected and len(expected) > 1
+    # A reload, or the address shared, shows the same list with the same controls.
+    page.reload()
+    wait_ready(page)
+    assert shown_slugs(page) == filtered
+    controls = "['topic', 'sort', 'from', 'to'].map(n => document.querySelector(`select[name=${n}]`).value)"
+    assert page.evaluate(controls) == ["ml-systems", "year", "2000", ""]
+    assert page.is_checked("input[name=has][value=code]")
+    # Back goes through the earlier states, to the plain list; forward comes back.
+    page.go_back()
+    wait_ready(page)
+    assert query(page) == {"topic": ["ml-systems"], "has": ["code"], "sort": ["year"]}
+    page.go_back()
+    page.go_back()
+    wait_ready(page)
+    assert query(page) == {"topic": ["ml-systems"]} and shown_slugs(page) == first
+    assert page.evaluate("document.querySelector('select[name=sort]').value") == "title"
+    assert not page.is_checked("input[name=has][value=code]")
+    page.go_back()
+    wait_ready(page)
+    assert query(page) == {} and not results_showing(page)
+    assert page.evaluate("document.querySelector('select[name=topic]').value") == ""
+    page.go_forward()
+    wait_ready(page)
+    assert shown_slugs(page) == first
+    # Clear: back to the page as it starts.
+    page.click("button.rl-facets__reset")
+    wait_ready(page)
+    assert query(page) == {} and not results_showing(page)
+
+
+def test_a_topic_page_starts_at_its_topic(page: Any, faceted: BuiltSite) -> None:
+    topic = "ml-systems"
+    members = matching(faceted, in_topic(topic))
+    open_list(page, f"topics/{topic}/")
+    assert page.evaluate("document.querySelector('select[name=topic]').value") == topic
+    assert set(shown_slugs(page)) == members and not results_showing(page)
+    page.check("input[name=has][value=code]")
+    wait_ready(page)
+    assert query(page) == {"has": ["code"]}  # the page's topic is not repeated in the URL
+    with_code = {s for s in members if has(faceted.paper(s), "code")}
+    assert set(all_results(page)) == with_code and with_code
+    page.select_option("select[name=topic]", "")
+    wait_ready(page)
+    assert query(page) == {"has": ["code"], "topic": [""]}
+    assert set(all_results(page)) == matching(faceted, lambda p: has(p, "code"))
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("document.querySelector('select[name=topic]').value") == ""
+
+
+def _indexed_text(paper: Paper) -> str:
+    """What Pagefind holds of a paper (generator/searchindex.py): title, authors, topics, tags, abstract."""
+    parts = [paper["title"], *paper["authors"], *(t["title"] for t in paper["topics"]), *paper["tags"]]
+    return " ".join([*parts, paper["abstract"] or ""]).casefold()
+
+
+def test_words_combine_with_the_filters(page: Any, faceted: BuiltSite) -> None:
+    word = "reasoning"
+    open_list(page, "papers/?has=code")
+    page.fill("input[name=text]", word)
+    page.press("input[name=text]", "Enter")
+    wait_ready(page)
+    assert query(page) == {"has": ["code"], "text": [word]}
+    found = set(all_results(page))
+    with_code = matching(faceted, lambda p: has(p, "code"))
+    assert found and found <= with_code
+    assert all(word in _indexed_text(faceted.paper(s)) for s in found)
+    titled = {s for s in with_code if word in faceted.paper(s)["title"].casefold()}
+    assert titled and titled <= found
+    # Best match is the order while there are words; the same words without the filter find more.
+    assert page.evaluate("document.querySelector('select[name=sort]').value") == "match"
+    page.uncheck("input[name=has][value=code]")
+    wait_ready(page)
+    assert found < set(all_results(page))
+    # Typing (no Enter) redraws too, once the reader pauses.
+    page.fill("input[name=text]", "")
+    page.wait_for_function("() => !document.querySelector('.rl-results:not([hidden])')")
+    assert query(page) == {}
+
+
+def test_filters_survive_instant_navigation_and_back(page: Any, faceted: BuiltSite) -> None:
+    open_list(page, "topics/quantum-computing/")
+    page.locator("nav a[href$='papers/']").first.click()  # Material's instant navigation
+    page.wait_for_url("**/papers/")
+    page.wait_for_selector("form.rl-facets:not([hidden])")
+    assert page.evaluate("document.querySelector('form.rl-facets').dataset.topic") == ""
+    page.check("input[name=has][value=data]")
+    wait_ready(page)
+    with_data = matching(faceted, lambda p: has(p, "data"))
+    assert set(all_results(page)) == with_data
+    page.locator(".rl-results__list a.rl-item__title").first.click()
+    page.wait_for_url("**/papers/*/")
+    page.go_back()
+    page.wait_for_url("**/papers/?has=data")
+    wait_ready(page)
+    assert set(all_results(page)) == with_data
+    page.go_back()
+    page.wait_for_url("**/papers/")
+    wait_ready(page)
+    assert not results_showing(page)
+    page.go_back()
+    page.wait_for_url("**/topics/quantum-computing/")
+    wait_ready(page)
+    assert page.evaluate("document.querySelector('select[name=topic]').value") == "quantum-computing"
+
+
+def test_result_links_reach_the_papers_under_the_sub_path(page: Any, base_url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(urlsplit(r.url).path))
+    open_list(page, "topics/quantum-computing/?sort=title")
+    assert [p for p in requests if "/pagefind/" in p] and all(
+        p.startswith(f"/{SUB_PATH}pagefind/") for p in requests if "/pagefind/" in p
+    )
+    hrefs = page.eval_on_selector_all(".rl-results__list a", "as => as.map(a => a.href)")
+    assert hrefs
+    for href in hrefs:
+        assert href.startswith(base_url + "papers/") or href.startswith(base_url + "topics/"), href
+    for href in hrefs[:3]:
+        assert page.request.get(href).ok, href
+
+
+def test_values_the_form_does_not_offer_are_ignored(page: Any, faceted: BuiltSite) -> None:
+    open_list(
+        page, "papers/?topic=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&year=abc-&has=evil&sort=zzz&status=x"
+    )
+    assert not results_showing(page)
+    assert len(shown_slugs(page)) == len(faceted.papers)
+    assert page.evaluate("document.querySelectorAll('article img[src=x]').length") == 0
+
+
+def test_result_items_show_the_paper_as_the_plain_list_does(page: Any, faceted: BuiltSite) -> None:
+    """Title, credit and topics of a result item are the plain list's, text for text."""
+    open_list(page, "papers/")
+    plain: dict[str, str] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('article ul.rl-list > li')]
+                 .map(li => [li.dataset.slug, li.textContent.replace(/\\s+/g, ' ').trim()]))"""
+    )
+    page.select_option("select[name=sort]", "added")
+    wait_ready(page)
+    items: list[dict[str, str]] = page.evaluate(
+        """() => [...document.querySelectorAll('.rl-results__list > li')].map(li => {
+                 const c = li.cloneNode(true);
+                 c.querySelectorAll('.rl-item__summary').forEach(p => p.remove());
+                 return {slug: li.dataset.slug, text: c.textContent.replace(/\\s+/g, ' ').trim(),
+                         summary: li.querySelector('.rl-item__summary')?.textContent || ''}; })"""
+    )
+    assert len(items) == 50
+    for item in items:
+        assert item["text"] == plain[item["slug"]]
+        assert item["summary"]
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        """async () => await axe.run({include: [['form.rl-facets'], ['.rl-results']]},
+                                     {resultTypes: ['violations']})"""
+    )
+    return list(result["violations"])
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_axe_finds_nothing_on_the_controls(page: Any, scheme: str) -> None:
+    problems = []
+    for path in ["papers/?has=code&sort=year", "topics/quantum-computing/?status=essential&topic="]:
+        open_list(page, path)
+        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
+            page.locator("form[data-md-component=palette] label:visible").click()
+            page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+        assert results_showing(page)
+        for v in axe_violations(page):
+            nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            problems.append(f"{path} [{scheme}] {v['impact']} {v['id']}: {v['help']}\n    {nodes}")
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)
+
+
+def test_counts_show_what_each_choice_would_give(page: Any, faceted: BuiltSite) -> None:
+    open_list(page, "papers/?topic=quantum-computing")
+    options: dict[str, str] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelector('select[name=topic]').options]
+                                    .map(o => [o.value, o.textContent]))"""
+    )
+    for topic in faceted.topics:
+        n = len(matching(faceted, in_topic(topic["id"])))
+        assert options[topic["id"]] == f"{topic['title']} ({n})"
+    label = page.locator("input[name=has][value=code] >> xpath=..").inner_text()
+    n = len(matching(faceted, lambda p: in_topic("quantum-computing")(p) and has(p, "code")))
+    assert label.strip() == f"code ({n})"
