@@ -101,12 +101,26 @@
     return li;
   }
 
+  // The topic (among the first few found) whose name is the query, if any.
+  async function namedTopic(results, terms) {
+    const wanted = titleKey(terms);
+    for (const result of results.slice(0, 3)) {
+      const data = await result.data();
+      if (titleKey(data.meta.title) === wanted) return result;
+    }
+    return null;
+  }
+
+  function titleKey(text) {
+    return (text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim();
+  }
+
   // A page whose title is the query itself (a topic's name, a pasted paper title) comes first:
   // Pagefind's scores saturate, so a paper that repeats the words can pass it otherwise.
   function exactFirst(data, terms) {
-    const key = (text) => (text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim();
-    const wanted = key(terms);
-    return [...data.filter((d) => key(d.meta.title) === wanted), ...data.filter((d) => key(d.meta.title) !== wanted)];
+    const wanted = titleKey(terms);
+    const exact = (d) => titleKey(d.meta.title) === wanted;
+    return [...data.filter(exact), ...data.filter((d) => !exact(d))];
   }
 
   // Draw the next page of the answer on screen.
@@ -140,9 +154,17 @@
       if (id === asked) unavailable();
       return;
     }
-    const answer = await pagefind.search(terms);
+    // The topics alone too: among thousands of papers that repeat a topic's words, its page may
+    // rank past the first screen, and a topic's name should find its page first.
+    const [answer, topics] = await Promise.all([
+      pagefind.search(terms),
+      pagefind.search(terms, { filters: { kind: "topic" } }),
+    ]);
     if (id !== asked) return;
-    shown = { results: answer.results, next: 0, busy: false, terms };
+    const named = await namedTopic(topics.results, terms);
+    if (id !== asked) return;
+    const results = named ? [named, ...answer.results.filter((r) => r.id !== named.id)] : answer.results;
+    shown = { results, next: 0, busy: false, terms };
     list.replaceChildren();
     await more();
     if (id === asked) setMeta(counted(answer.results.length));
