@@ -171,13 +171,14 @@ _HOLDERS: dict[tuple[Path, str], Holders] = {}
 
 
 def holders(s: Searched, what: str) -> Holders:
-    """Holders of the indexed text of every page (`what="text"`) or of paper titles only."""
+    """Holders of the indexed text of every page (`what="text"`) or of the titles only."""
     key = (s.built.site, what)
     if key not in _HOLDERS:
         if what == "text":
             texts = {url: record["content"] for url, record in s.index.items()}
-        else:
+        else:  # a topic's name is a title too
             texts = {paper_path(p["slug"]): p["title"] for p in s.built.papers}
+            texts |= {f"/topics/{t['id']}/": t["title"] for t in s.built.topics}
         _HOLDERS[key] = Holders(texts)
     return _HOLDERS[key]
 
@@ -297,9 +298,9 @@ def test_topic_pages_are_found_by_their_name(searched: Searched) -> None:
 
 
 def title_words(s: Searched, count: int = 5) -> list[tuple[str, str, int]]:
-    """(query, slug, n): one or two words of a shipped paper's title that no other title holds
-    (together), and `n` >= 2 other pages hold in their text: a topical query whose title match
-    must come first, ahead of the pages that only mention it."""
+    """(query, slug, n): one or two words of a shipped paper's title that no other title holds,
+    and `n` >= 2 other pages hold in their text: a topical query whose title match must come
+    first, ahead of the pages that only mention it."""
     text, titles = holders(s, "text"), holders(s, "titles")
     shipped = shipped_slugs()
     picks: list[tuple[str, str, int]] = []
@@ -311,7 +312,8 @@ def title_words(s: Searched, count: int = 5) -> list[tuple[str, str, int]]:
         queries = [(w,) for w in words] + list(itertools.pairwise(words))
         for query in queries:
             others = len(text.pages(*query) - {me})
-            if titles.pages(*query) == {me} and others >= 2:
+            # No other title holds any of the words: every other page found holds them in its text.
+            if all(titles.pages(w) == {me} for w in query) and others >= 2:
                 picks.append((" ".join(query), paper["slug"], others))
                 break
     picks.sort(key=lambda p: (-p[2], p[0]))
@@ -361,7 +363,7 @@ def test_results_show_hostile_text_as_text(page: Any, built: BuiltSite) -> None:
         body = route.fetch().body()
         data = json.loads(gzip.decompress(body)[len(b"pagefind_dcd") :])
         data["meta"]["title"] = hostile
-        data["content"] = f"{hostile} {data['content']}"
+        data["content"] = hostile  # shorter than an excerpt: the excerpt is all of it
         raw = b"pagefind_dcd" + json.dumps(data).encode("utf-8")
         route.fulfill(body=gzip.compress(raw), content_type="application/octet-stream")
 
@@ -370,6 +372,7 @@ def test_results_show_hostile_text_as_text(page: Any, built: BuiltSite) -> None:
     hits, _ms = run_query(page, "quantization")
     assert hits and all(h.title == hostile for h in hits), hits[:2]
     assert page.evaluate("() => window.pwned") is None
+    assert page.locator(".rl-search__excerpt").first.inner_text() == hostile
     assert page.locator(".md-search-result__list img, .md-search-result__list b").count() == 0
 
 

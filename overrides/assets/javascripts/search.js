@@ -68,14 +68,19 @@
     return node;
   }
 
-  // Pagefind's excerpt is the page's text, not HTML, with <mark> and </mark> put around the
-  // words found: only those two are read as markup, everything else goes in as text.
+  // Pagefind's excerpt is the page's text with < and > written &lt; and &gt; (and nothing else
+  // escaped), and <mark> and </mark> put around the words found: those two are the only markup
+  // read; everything else goes in as text, &lt; and &gt; back as < and >.
   function excerpt(marked) {
     const out = element("p", "rl-search__excerpt");
     let inMark = false;
     for (const part of marked.split(/(<mark>|<\/mark>)/)) {
-      if (part === "<mark>" || part === "</mark>") inMark = part === "<mark>";
-      else if (part) out.append(inMark ? element("mark", "", part) : part);
+      if (part === "<mark>" || part === "</mark>") {
+        inMark = part === "<mark>";
+      } else if (part) {
+        const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        out.append(inMark ? element("mark", "", text) : text);
+      }
     }
     return out;
   }
