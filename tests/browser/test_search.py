@@ -323,7 +323,9 @@ def title_words(s: Searched, count: int = 5) -> list[tuple[str, str, int]]:
 
 def test_a_title_match_outranks_abstract_matches(searched: Searched) -> None:
     wrong = []
-    for word, slug, others in title_words(searched):
+    # Among 10,000 papers whose generated titles reuse the shipped titles' words, few shipped
+    # titles keep a word of their own: the two that do (with hundreds of pages mentioning them).
+    for word, slug, others in title_words(searched, 5 if searched.size < 1000 else 2):
         hits, _ms = run_query(searched.page, word)
         found = paths(hits, searched)
         if found[:1] != [paper_path(slug)]:
