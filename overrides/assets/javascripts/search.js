@@ -68,14 +68,19 @@
     return node;
   }
 
-  // Pagefind's excerpt is the page's text, not HTML, with <mark> and </mark> put around the
-  // words found: only those two are read as markup, everything else goes in as text.
+  // Pagefind's excerpt is the page's text with < and > written &lt; and &gt; (and nothing else
+  // escaped), and <mark> and </mark> put around the words found: those two are the only markup
+  // read; everything else goes in as text, &lt; and &gt; back as < and >.
   function excerpt(marked) {
     const out = element("p", "rl-search__excerpt");
     let inMark = false;
     for (const part of marked.split(/(<mark>|<\/mark>)/)) {
-      if (part === "<mark>" || part === "</mark>") inMark = part === "<mark>";
-      else if (part) out.append(inMark ? element("mark", "", part) : part);
+      if (part === "<mark>" || part === "</mark>") {
+        inMark = part === "<mark>";
+      } else if (part) {
+        const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+        out.append(inMark ? element("mark", "", text) : text);
+      }
     }
     return out;
   }
@@ -101,12 +106,26 @@
     return li;
   }
 
+  // The topic (among the first few found) whose name is the query, if any.
+  async function namedTopic(results, terms) {
+    const wanted = titleKey(terms);
+    for (const result of results.slice(0, 3)) {
+      const data = await result.data();
+      if (titleKey(data.meta.title) === wanted) return result;
+    }
+    return null;
+  }
+
+  function titleKey(text) {
+    return (text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim();
+  }
+
   // A page whose title is the query itself (a topic's name, a pasted paper title) comes first:
   // Pagefind's scores saturate, so a paper that repeats the words can pass it otherwise.
   function exactFirst(data, terms) {
-    const key = (text) => (text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim();
-    const wanted = key(terms);
-    return [...data.filter((d) => key(d.meta.title) === wanted), ...data.filter((d) => key(d.meta.title) !== wanted)];
+    const wanted = titleKey(terms);
+    const exact = (d) => titleKey(d.meta.title) === wanted;
+    return [...data.filter(exact), ...data.filter((d) => !exact(d))];
   }
 
   // Draw the next page of the answer on screen.
@@ -140,9 +159,17 @@
       if (id === asked) unavailable();
       return;
     }
-    const answer = await pagefind.search(terms);
+    // The topics alone too: among thousands of papers that repeat a topic's words, its page may
+    // rank past the first screen, and a topic's name should find its page first.
+    const [answer, topics] = await Promise.all([
+      pagefind.search(terms),
+      pagefind.search(terms, { filters: { kind: "topic" } }),
+    ]);
     if (id !== asked) return;
-    shown = { results: answer.results, next: 0, busy: false, terms };
+    const named = await namedTopic(topics.results, terms);
+    if (id !== asked) return;
+    const results = named ? [named, ...answer.results.filter((r) => r.id !== named.id)] : answer.results;
+    shown = { results, next: 0, busy: false, terms };
     list.replaceChildren();
     await more();
     if (id === asked) setMeta(counted(answer.results.length));
