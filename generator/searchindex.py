@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from . import text
+from . import text, typeset
 from .layout import paper_url, topic_url
 from .model import Paper, Topic
 from .sanitize import render_html, sanitize_markdown
@@ -91,7 +91,7 @@ def paper_record(site: Site, paper: Paper, added: str) -> Record:
         filters.append(("status", (paper.status,)))
     filters.append(("has", tuple(k for k in HAS_KINDS if paper.link(k))))
     filters.append(("tag", paper.tags))
-    sort = [("added", added), ("title", _title_key(paper.title))]
+    sort = [("added", added), ("title", _title_key(typeset.plain(paper.title)))]
     if year:
         sort.append(("year", year))
     meta = [
@@ -102,12 +102,14 @@ def paper_record(site: Site, paper: Paper, added: str) -> Record:
     ]
     return Record(
         url=paper_url(paper.slug),
-        title=_flat(paper.title),
+        # Titles and abstracts as the reader sees them: the plain text of their LaTeX, so that
+        # "Stim" finds ``Stim" and excerpts read 12%, not 12\%.
+        title=_flat(typeset.plain(paper.title)),
         blocks=(
             (", ".join(_flat(a) for a in paper.authors), AUTHORS_WEIGHT),
             (", ".join(t.title for t in topics), TOPICS_WEIGHT),
             (", ".join(paper.tags), TAGS_WEIGHT),
-            (_flat(paper.abstract), TEXT_WEIGHT),
+            (_flat(typeset.plain(paper.abstract)), TEXT_WEIGHT),
             (notes_text(paper.notes), TEXT_WEIGHT),
         ),
         filters=tuple((k, v) for k, v in filters if v),
@@ -134,7 +136,7 @@ def summary(paper: Paper) -> str:
     own = getattr(paper, "summary", None)
     if isinstance(own, str) and own.strip():
         return _flat(own)
-    return text.shorten(paper.abstract, SUMMARY_LIMIT)
+    return text.shorten(typeset.plain(paper.abstract), SUMMARY_LIMIT)
 
 
 def _flat(value: str) -> str:

@@ -165,7 +165,7 @@ def test_search_index_and_papers_json_hold_the_exact_text(site: Path) -> None:
         # Pagefind's record holds text, not HTML: its title meta and its words are the plain
         # text of the LaTeX (generator/typeset.py), as the feeds have it; search.js shows its
         # excerpts as text.
-        assert entry["meta"]["title"] == plain(title_of(i))
-        assert plain(abstract_of(i)) in entry["content"]
+        assert entry["meta"]["title"] == " ".join(plain(title_of(i)).split())
+        assert " ".join(plain(abstract_of(i)).split()) in " ".join(entry["content"].split())
         assert papers[slug]["title"] == title_of(i)
         assert papers[slug]["abstract"] == abstract_of(i)

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from generator.text import credit, first_sentence
+from generator.typeset import plain
 
 from .conftest import FIXTURES, CliRunner, make_project
 from .html import Element, parse_page
@@ -150,7 +151,7 @@ def test_titles_authors_and_topics_show_literally(
             if paper["summary"]:  # the curator's own, on every list
                 assert [p.text() for p in summaries] == [str(paper["summary"])]
             elif own and paper["abstract"]:
-                assert [p.text() for p in summaries] == [first_sentence(str(paper["abstract"]), 180)]
+                assert [p.text() for p in summaries] == [first_sentence(plain(str(paper["abstract"])), 180)]
             else:
                 assert summaries == []
 

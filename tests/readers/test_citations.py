@@ -242,6 +242,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(ROOT / "tests/core/fixtures/golden-content", root / "content")
     shutil.rmtree(root / "content/papers")  # the fixture's own papers would repeat LIBRARY's
+    shutil.rmtree(root / "content/paths")  # whose steps are the fixture's papers
     (root / "content/papers").mkdir()
     for name, front in PAPER_FILES.items():
         (root / "content/papers" / name).write_text(

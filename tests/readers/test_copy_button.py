@@ -36,7 +36,7 @@ def page(built: Built, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def test_copy_button_copies_the_entry(page: Any, built: Built) -> None:
-    button = page.locator("#cite ~ pre button[title='Copy to clipboard']")
+    button = page.locator("#cite ~ .rl-cite pre button[data-md-type=copy]")
     button.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     library = bibtexparser.parse_string(copied)  # type: ignore[attr-defined]
@@ -44,4 +44,4 @@ def test_copy_button_copies_the_entry(page: Any, built: Built) -> None:
     (entry,) = library.entries
     # The shipped list's one paper with authors and an arXiv id: its entry cites the paper.
     assert (entry.entry_type, entry["eprint"], entry["journal"]) == ("article", "2103.02202", "Quantum")
-    assert copied.strip() == page.locator("#cite ~ pre code").inner_text().strip()
+    assert copied.strip() == page.locator("#cite ~ .rl-cite pre code").inner_text().strip()

@@ -117,12 +117,12 @@ def test_topic_pages_and_all_papers_show_short_authors_and_year() -> None:
     topic = listings.render_topic(site, site.taxonomy.get("quantum"))  # type: ignore[arg-type]
     everything = listings.render_all_papers(site)
     for page in (topic, everything):
-        assert "(../papers/qa.md) · Author1 Surname1, Author2 Surname2 et al., 2017" in page.replace(
-            "(qa.md)", "(../papers/qa.md)"
-        )
-        assert re.search(r"qb\.md\) · 2020(\n| —)", page)
-        assert re.search(r"qc\.md\)( —|\n)", page)
-    assert "qb.md) · 2020\n" in topic  # no abstract: no " — " summary after it
+        # One list item per paper (generator/templates/_list.html.j2): link, then the short credit.
+        credit = "Author1 Surname1, Author2 Surname2 et al., 2017"
+        assert f'/papers/qa/">Quantum A</a> · <span class="rl-item__credit">{credit}</span>' in page
+        assert '/papers/qb/">Quantum B</a> · <span class="rl-item__credit">2020</span>' in page
+        assert re.search(r'/papers/qc/">Quantum C</a>(<| —)', page)  # no authors, no year: no credit
+
 
 
 def test_related_and_classify_work_without_abstracts() -> None:

@@ -262,8 +262,20 @@ def test_built_pages_and_papers_json_list_the_related_papers(built: Built) -> No
     for slug, neighbours in expected.items():
         page = built.page(f"papers/{slug}/").read_text(encoding="utf-8")
         section = page.split('id="related-papers"', 1)[1].split("<h2", 1)[0]
-        items = re.findall(r"<li>(.*?)</li>", section, re.DOTALL)
-        assert [re.findall(r'href="\.\./([^/"]+)/"', item)[0] for item in items] == list(neighbours)
-        for item, other in zip(items, neighbours, strict=True):
-            shared = set(re.findall(r'href="\.\./\.\./topics/[^"]+">([^<]+)</a>', item))
-            assert {html.unescape(t) for t in shared} == topics[slug] & topics[other]
+        # Grouped by the topics each shares with this paper, the reason said once per group;
+        # the groups in the order of their most related paper, papers in order within.
+        groups = re.findall(r"<p>(.*?)</p>\s*<ul>(.*?)</ul>", section, re.DOTALL)
+        shown: list[str] = []
+        for reason, items in groups:
+            names = re.findall(r'href="\.\./\.\./topics/[^"]+">([^<]+)</a>', reason)
+            shared = {html.unescape(t) for t in names}
+            slugs = re.findall(r'<li><a href="\.\./([^/"]+)/"', items)
+            assert slugs, (slug, reason)
+            assert slugs == sorted(slugs, key=list(neighbours).index), slug
+            for other in slugs:
+                assert shared == topics[slug] & topics[other], (slug, other)
+            shown += slugs
+        assert sorted(shown) == sorted(neighbours), slug
+        order = list(neighbours).index
+        firsts = [min(order(s) for s in re.findall(r'<li><a href="\.\./([^/"]+)/"', g[1])) for g in groups]
+        assert firsts == sorted(firsts), slug
