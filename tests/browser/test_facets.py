@@ -47,7 +47,7 @@ def _give_metadata(content: Path) -> None:
         new: dict[str, object] = {}
         if "year" not in keys and i % 3:
             new["year"] = 1999 + i * 7 % 27
-        if i % 4 == 0:
+        if "status" not in keys and i % 4 == 0:
             new["status"] = STATUSES[i // 4 % len(STATUSES)]
         if i % 5 < 2:
             new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]})
