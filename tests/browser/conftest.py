@@ -95,10 +95,18 @@ def console(base_url: str) -> Console:
     return Console(base_url)
 
 
-@contextmanager
-def open_tab(browser: Any, base_url: str, console: Console, color_scheme: str = "light") -> Iterator[Any]:
-    """A fresh tab on the site at `base_url`, offline: every request leaving the site is blocked."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, color_scheme=color_scheme)
+def new_tab(
+    browser: Any,
+    base_url: str,
+    console: Console,
+    *,
+    viewport: dict[str, int] = VIEWPORT,
+    color_scheme: str = "light",
+    timeout: int = 15_000,
+) -> tuple[Any, Any]:
+    """A new context and tab on `base_url`, offline (every request leaving the site is blocked
+    and recorded) and with its console errors recorded; the caller closes the context."""
+    context = browser.new_context(viewport=viewport, base_url=base_url, color_scheme=color_scheme)
 
     def block_outside(route: Any) -> None:
         if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
@@ -109,9 +117,16 @@ def open_tab(browser: Any, base_url: str, console: Console, color_scheme: str = 
 
     context.route("**/*", block_outside)
     tab = context.new_page()
-    tab.set_default_timeout(15_000)
+    tab.set_default_timeout(timeout)
     tab.on("console", console.on_console)
     tab.on("pageerror", console.on_pageerror)
+    return context, tab
+
+
+@contextmanager
+def open_tab(browser: Any, base_url: str, console: Console, color_scheme: str = "light") -> Iterator[Any]:
+    """A fresh tab on the site at `base_url` (see new_tab), closed after use."""
+    context, tab = new_tab(browser, base_url, console, color_scheme=color_scheme)
     try:
         yield tab
     finally:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import BuiltSite, Console
+from .conftest import BuiltSite, Console, new_tab
 from .test_pages import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -28,20 +27,7 @@ SCREENS = {"phone": PHONE, "laptop": LAPTOP}
 def screen(request: pytest.FixtureRequest, browser: Any, base_url: str, console: Console) -> Iterator[Any]:
     """A tab of the served site at one screen size and colour scheme; fails on console errors."""
     size, scheme = request.param
-    context = browser.new_context(viewport=SCREENS[size], base_url=base_url, color_scheme=scheme)
-
-    def block_outside(route: Any) -> None:
-        if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
-            console.blocked.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", block_outside)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    tab.on("console", console.on_console)
-    tab.on("pageerror", console.on_pageerror)
+    context, tab = new_tab(browser, base_url, console, viewport=SCREENS[size], color_scheme=scheme)
     tab.screen_name = size
     tab.scheme = "slate" if scheme == "dark" else "default"
     yield tab

@@ -27,8 +27,8 @@ import pytest
 from benchmarks.mixed_list import make_mixed_content
 
 from ..pagefind_files import fragments
-from .conftest import BuiltSite, Console
-from .helpers import REPO, VIEWPORT, SearchHit, build_site, heading, run_query, serve
+from .conftest import BuiltSite, Console, new_tab
+from .helpers import REPO, SearchHit, build_site, heading, run_query, serve
 
 pytestmark = pytest.mark.browser
 
@@ -78,21 +78,7 @@ _INDEXES: dict[Path, dict[str, dict[str, Any]]] = {}
 
 def open_page(browser: Any, base_url: str, console: Console) -> tuple[Any, Any]:
     """A new context and page on `base_url`: nothing outside the site loads, errors are recorded."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=base_url, color_scheme="light")
-
-    def block_outside(route: Any) -> None:
-        if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
-            console.blocked.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", block_outside)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("console", console.on_console)
-    page.on("pageerror", console.on_pageerror)
-    return context, page
+    return new_tab(browser, base_url, console, timeout=30_000)
 
 
 @pytest.fixture(params=[pytest.param(215, id="215"), pytest.param(BIG, id="10000", marks=pytest.mark.slow)])
