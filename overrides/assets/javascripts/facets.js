@@ -278,6 +278,14 @@
       });
       li.append(" — ", span);
     }
+    // The status is a filter of the record (one value), so it needs no meta of its own.
+    const status = ((data.filters || {}).status || [])[0];
+    if (status) {
+      const span = document.createElement("span");
+      span.className = `rl-item__status rl-item__status--${status}`;
+      span.textContent = status;
+      li.append(" · ", span);
+    }
     if (meta.summary) {
       const p = document.createElement("p");
       p.className = "rl-item__summary";
