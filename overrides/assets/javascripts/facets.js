@@ -278,6 +278,14 @@
       });
       li.append(" — ", span);
     }
+    // The status is a filter of the record (one value), so it needs no meta of its own.
+    const status = ((data.filters || {}).status || [])[0];
+    if (status) {
+      const span = document.createElement("span");
+      span.className = `rl-item__status rl-item__status--${status}`;
+      span.textContent = status;
+      li.append(" · ", span);
+    }
     if (meta.summary) {
       const p = document.createElement("p");
       p.className = "rl-item__summary";
@@ -302,14 +310,16 @@
     box.append(list, more);
     v.plain.after(box);
     v.box = box;
+    v.list = list;
+    v.more = more;
     return box;
   }
 
   async function showMore(v, focus) {
     const token = v.token;
-    const box = resultsBox(v);
-    const list = box.querySelector("ul");
-    const more = box.querySelector("button");
+    resultsBox(v);
+    // Held, not looked up: other scripts put buttons and lists inside the items (marks.js).
+    const { list, more } = v;
     const next = v.results.slice(v.shown, v.shown + PAGE);
     const datas = await Promise.all(next.map((r) => r.data()));
     if (token !== v.token) return;
@@ -399,7 +409,7 @@
     const plain = form && form.parentElement.querySelector("ul.rl-list");
     if (!form || !plain || !form.elements.sort) return;
     const topics = new Map([...form.elements.topic.options].filter((o) => o.value).map((o) => [o.value, o.textContent]));
-    const v = { form, plain, root: form.dataset.root, topics, token: 0, results: [], shown: 0, box: null, path: location.pathname };
+    const v = { form, plain, root: form.dataset.root, topics, token: 0, results: [], shown: 0, box: null, list: null, more: null, path: location.pathname };
     view = v;
     let typing = null;
     form.addEventListener("submit", (event) => {
