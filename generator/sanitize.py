@@ -151,6 +151,10 @@ def find_markup(text: str) -> int | None:
     return m.start() if m else None
 
 
+_BRACKETS = re.compile(r"[\[\]()]")
+_ANGLES = re.compile("[<>]")
+
+
 def find_overload(text: str) -> list[Hazard]:
     """What in `text` would make Python-Markdown work far longer than its size warrants.
 
@@ -188,11 +192,11 @@ def find_overload(text: str) -> list[Hazard]:
         work += cost
         worst = max(worst, (cost, -blocks[b]))
     next_gt = len(text)
-    for k in range(len(text) - 1, -1, -1):
-        c = text[k]
-        if c == ">":
+    for m in reversed(list(_ANGLES.finditer(text))):  # only the '<' and '>', not every character
+        k = m.start()
+        if m.group(0) == ">":
             next_gt = k
-        elif c == "<" and MARKUP_START.match(text, k):
+        elif MARKUP_START.match(text, k):
             work += next_gt - k
     if work > MAX_RESCAN:
         return [
@@ -211,8 +215,8 @@ def _bracket_rescan(text: str, start: int, end: int) -> int:
     work = 0
     open_at: dict[str, list[int]] = {"[": [], "(": []}
     pairs = {"]": "[", ")": "("}
-    for k in range(start, end):
-        c = text[k]
+    for m in _BRACKETS.finditer(text, start, end):  # only the brackets, not every character
+        k, c = m.start(), m.group(0)
         if c == "[" or (c == "(" and k > start and text[k - 1] == "]"):
             open_at[c].append(k)
         elif c in pairs and open_at[pairs[c]]:

@@ -141,9 +141,10 @@ class Site:
     def topics_by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in reversed(self.taxonomy.topics)}  # the first of an id wins, as in get()
 
-    def topics_of(self, paper: Paper) -> tuple[Topic, ...]:
+    def topics_of(self, paper: Paper, but: str | None = None) -> tuple[Topic, ...]:
+        """The paper's topics, in taxonomy order; without topic `but` (a topic page's own)."""
         by_id = self.topics_by_id
-        return tuple(by_id[tid] for tid in self.assignments[paper.slug].topics if tid in by_id)
+        return tuple(by_id[tid] for tid in self.assignments[paper.slug].topics if tid in by_id and tid != but)
 
     def neighbours(self, topic_id: str) -> list[tuple[Topic, int]]:
         """Topics sharing papers with `topic_id`, most shared first."""

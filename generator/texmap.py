@@ -92,7 +92,8 @@ SUP_OK = set("0123456789+-=()niT")
 SUB_OK = set("0123456789+-=()aeoxijk")
 
 # One special character, or the start of a URL: everything else is copied as it is.
-SPECIAL = re.compile(r"[\\${}~\-`'\"^_]|https?://", re.IGNORECASE)
+# A lone hyphen is text as it stands ("state-of-the-art"): only "--" and "---" start a dash.
+SPECIAL = re.compile(r"[\\${}~`'\"^_]|-(?=-)|https?://", re.IGNORECASE)
 LETTERS = re.compile(r"[A-Za-z]+")
 URL_CHARS = re.compile(r"[^\s<>\"{}\\|^`]+")
 MATHY = re.compile(r"[0-9.]+")

@@ -61,10 +61,21 @@ def _leaf_text(node: Node) -> str:
 
 def to_html(text: str) -> str:
     """`text` typeset as inline HTML (escaped, on one line), for an element's content."""
-    key = ("html", text)
-    if key in _CACHE:
-        return _CACHE[key]
+    found = _CACHE.get(("html", text))
+    return found if found is not None else _typeset(text)[0]
+
+
+def plain(text: str) -> str:
+    """`text` as plain Unicode text: "Stim", 12%, 2×10²², for feeds, search and summaries."""
+    found = _CACHE.get(("plain", text))
+    return found if found is not None else _typeset(text)[1]
+
+
+def _typeset(text: str) -> tuple[str, str]:
+    """Both forms of `text` from one parse (a list page asks for the plain text of an abstract,
+    its paper page for the HTML), remembered."""
     out: list[str] = []
+    words: list[str] = []
     shown: list[bool] = []  # per open element: whether its tags were written
     in_link = depth = 0
     for event, node in _walk(parse(text)):
@@ -88,33 +99,18 @@ def to_html(text: str) -> str:
                 out.append(f"</{node.tag}>")
         elif isinstance(node, Math):
             out.append(f'<code class="language-math">{html.escape(node.tex, quote=False)}</code>')
+            words.append(math_text(node.tex))
         else:
-            out.append(html.escape(_leaf_text(node), quote=False))
-    result = _CONTROL.sub("\ufffd", "".join(out))
-    _remember(key, result)
-    return result
-
-
-def plain(text: str) -> str:
-    """`text` as plain Unicode text: "Stim", 12%, 2×10²², for feeds, search and summaries."""
-    key = ("plain", text)
-    if key in _CACHE:
-        return _CACHE[key]
-    out: list[str] = []
-    for event, node in _walk(parse(text)):
-        if event == "leaf":
-            out.append(math_text(node.tex) if isinstance(node, Math) else _leaf_text(node))
-    result = SPACE_RUN.sub(" ", "".join(out)).strip()
-    _remember(key, result)
+            leaf = _leaf_text(node)
+            out.append(html.escape(leaf, quote=False))
+            words.append(leaf)
+    result = (_CONTROL.sub("\ufffd", "".join(out)), SPACE_RUN.sub(" ", "".join(words)).strip())
+    if len(_CACHE) > 200_000:
+        _CACHE.clear()
+    _CACHE[("html", text)], _CACHE[("plain", text)] = result
     return result
 
 
 def has_math(text: str) -> bool:
     """Whether `to_html(text)` holds a formula (the page then loads KaTeX)."""
     return 'class="language-math"' in to_html(text)
-
-
-def _remember(key: tuple[str, str], value: str) -> None:
-    if len(_CACHE) > 50_000:
-        _CACHE.clear()
-    _CACHE[key] = value
