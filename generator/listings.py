@@ -11,7 +11,7 @@ from . import bibtex, charts, feeds, text
 from .layout import paper_url
 from .model import Paper, ReadingPath, Topic
 from .sitemodel import Site
-from .templating import render_template
+from .templating import render_template, template_macros
 
 RECENT = 10
 #: Neighbouring topics shown on a topic page.
@@ -138,11 +138,13 @@ def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
     return (-pair[1], pair[0])
 
 
-def render_topic(site: Site, topic: Topic) -> str:
+def render_topic(site: Site, topic: Topic, items: dict[str, tuple[str, str]] | None = None) -> str:
+    """A topic page; `items` are `list_items(site, "../../", True)`, which every topic page shares."""
     unit, bins = timeline_bins(site.members[topic.id])
     members = site.members[topic.id]
     return render_template(
         "topic.md.j2",
+        items=items if items is not None else list_items(site, "../../", True),
         topic=topic,
         papers=members,
         essential=[p for p in members if p.status == "essential"],
@@ -163,9 +165,18 @@ def render_topics_index(site: Site) -> str:
     return render_template("topics.md.j2", taxonomy=site.taxonomy, members=site.members)
 
 
+def list_items(site: Site, root: str, summaries: bool) -> dict[str, tuple[str, str]]:
+    """Each paper's list item, by slug, as the two halves around its topics: made once for
+    every page that lists it (a paper is on All papers and on each of its topic pages)."""
+    macros = template_macros("_list.html.j2")
+    return {p.slug: (macros.item_head(p, root), macros.item_tail(p, summaries)) for p in site.papers}
+
+
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template("papers.md.j2", papers=papers, site=site, facet=site.facets)
+    return render_template(
+        "papers.md.j2", papers=papers, site=site, facet=site.facets, items=list_items(site, "../", False)
+    )
 
 
 def render_home(site: Site) -> str:

@@ -24,6 +24,7 @@ from .listings import (
     FEED_ALL,
     MY_LIST,
     feed_path,
+    list_items,
     render_all_papers,
     render_bibliography,
     render_charts,
@@ -302,8 +303,9 @@ def render_list_files(site: Site) -> dict[str, str]:
         "tags.md": render_tags(site),
         MY_LIST: render_my_list(),
     }
+    items = list_items(site, "../../", True)
     for topic in site.taxonomy.topics:
-        files[topic_path(topic.id)] = render_topic(site, topic)
+        files[topic_path(topic.id)] = render_topic(site, topic, items)
     files[PATHS_INDEX] = render_paths_index(site)
     for path in site.paths:
         files[path_path(path.id)] = render_path(site, path)

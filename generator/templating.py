@@ -85,3 +85,8 @@ _ENV = _environment()
 
 def render_template(name: str, **context: Any) -> str:
     return _ENV.get_template(name).render(**context)
+
+
+def template_macros(name: str) -> Any:
+    """The macros of template `name`, to call from Python (each returns its markup)."""
+    return _ENV.get_template(name).module
