@@ -27,7 +27,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from benchmarks.mixed_list import make_mixed_content
-from benchmarks.search_latency import index_site
 
 from ..pagefind_files import fragments
 from .conftest import BuiltSite, Console, new_tab
@@ -72,7 +71,10 @@ def big(tmp_path_factory: pytest.TempPathFactory, built: BuiltSite) -> BuiltSite
     generate = [sys.executable, "-m", "generator", "--root", str(root), "--quiet", "generate"]
     subprocess.run(generate, cwd=REPO, check=True, capture_output=True)
     shutil.copytree(built.site, root / "site", ignore=shutil.ignore_patterns("pagefind"))
-    index_site(root, root / "site")
+    # A process of its own: Pagefind's Python API runs an event loop, and Playwright's runs here.
+    script = REPO / "benchmarks" / "search_latency.py"
+    index = [sys.executable, str(script), "--index", str(root), str(root / "site")]
+    subprocess.run(index, cwd=REPO, check=True, capture_output=True)
     data = json.loads((root / "docs" / "papers.json").read_text(encoding="utf-8"))
     return BuiltSite(root, data["papers"], data["topics"])
 
