@@ -65,9 +65,14 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check generator tests benchmarks overrides
 	$(VENV)/bin/mypy
 
+# pytest-xdist: one worker per core, each test file on one worker (a file's session fixtures,
+# such as the shipped site and the 10,000-paper search index, are made once per worker that
+# needs them). PYTEST_WORKERS=0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
+
 test: $(VENV)/.test-deps lint $(NODE_TOOLS) zensical
 	$(PY) -m generator build --strict
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Rewrite tests/core/golden/ from the fixture content after an intended change to the generated
 # Markdown; review the result with `git diff tests/core/golden`.

@@ -23,6 +23,9 @@ BASH = shutil.which("bash")
 pytestmark = pytest.mark.skipif(MAKE is None or BASH is None, reason="make and bash are needed")
 
 
+#: How `make test` runs the suite: on every core, a test file per worker (pytest-xdist).
+PYTEST_CALL = "python -m pytest -n auto --dist loadfile"
+
 def write_script(path: Path, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
@@ -87,12 +90,12 @@ def test_make_test_installs_npm_tools_once_when_npm_exists(tmp_path: Path) -> No
     calls = (project / "calls.log").read_text(encoding="utf-8").splitlines()
     assert calls.count("npm ci --no-audit --no-fund") == 1, calls
     assert (project / "node_modules" / ".installed").is_file()
-    assert calls.count("python -m pytest") == 2
+    assert calls.count(PYTEST_CALL) == 2
     assert calls.count("python -m generator build --strict") == 2
     # The Zensical build that tests/zensical compares with site/ comes before pytest.
     zensical = "zensical build --strict --config-file .zensical.yml"
     assert calls.count(zensical) == 2
-    assert calls.index(zensical) < calls.index("python -m pytest")
+    assert calls.index(zensical) < calls.index(PYTEST_CALL)
     assert (project / ".zensical.yml").read_text(
         encoding="utf-8"
     ) == "INHERIT: mkdocs.yml\nsite_dir: site-zensical\n"
