@@ -1,4 +1,4 @@
-"""`paperfile.dump_yaml` writes the very text `yaml.dump` (libyaml's CSafeDumper) wrote before.
+"""`yamlemit.dump_yaml` writes the very text `yaml.dump` (libyaml's CSafeDumper) wrote before.
 
 dump_yaml hands libyaml's emitter the events PyYAML's representer would make, without
 running the representer; these tests hold the two equal on every kind of value the
@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import paperfile
+from generator import paperfile, yamlemit
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -114,7 +114,7 @@ def pyyaml(data: object) -> str:
         Dumper=yaml.CSafeDumper,
         allow_unicode=True,
         sort_keys=False,
-        width=paperfile.WIDTH,
+        width=yamlemit.WIDTH,
         default_flow_style=False,
     )
 
@@ -122,13 +122,13 @@ def pyyaml(data: object) -> str:
 @SETTINGS
 @given(st.dictionaries(TEXT, VALUE, max_size=8))
 def test_dump_yaml_is_pyyaml_dump(data: dict[str, object]) -> None:
-    assert paperfile.dump_yaml(data) == pyyaml(data)
+    assert yamlemit.dump_yaml(data) == pyyaml(data)
 
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_text_as_key_value_and_item(text: str) -> None:
     data: dict[str, object] = {text: text, "list": [text, [text]], "map": {"k": text, text: [text]}}
-    assert paperfile.dump_yaml(data) == pyyaml(data)
+    assert yamlemit.dump_yaml(data) == pyyaml(data)
 
 
 def test_a_paper_file() -> None:
@@ -146,7 +146,7 @@ def test_a_paper_file() -> None:
         dt.date(2026, 12, 1),
         {"from": "library.bib", "key": "0123456789ab", "bib": "title=1a2b3c4d5e abstract=0a1b2c3d4e"},
     )
-    assert paperfile.dump_yaml(data) == pyyaml(data)
+    assert yamlemit.dump_yaml(data) == pyyaml(data)
 
 
 @pytest.mark.parametrize(
@@ -164,6 +164,6 @@ def test_values_left_to_pyyaml(data: dict[str, object]) -> None:
         expected = pyyaml(data)
     except yaml.representer.RepresenterError:
         with pytest.raises(yaml.representer.RepresenterError):
-            paperfile.dump_yaml(data)
+            yamlemit.dump_yaml(data)
         return
-    assert paperfile.dump_yaml(data) == expected
+    assert yamlemit.dump_yaml(data) == expected
