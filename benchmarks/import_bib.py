@@ -8,6 +8,12 @@ the same file again (nothing changes), and the file again after a new export cha
 abstract in every tenth entry.  Without the BibTeX reader (generator/sources/bib.py) the same
 library is written as a text dump of titles and abstracts instead, and said so.
 Target (issue 12): 10,000 entries in under 10 s.
+
+`--runs R` repeats the three imports R times, each time into a new project, and prints the
+median of each; `--format dump` imports the same papers as a text dump (titles and
+abstracts) instead, which is the importer's other path.  For each import it also counts the
+paper files whose bytes or modification time changed: the import of the same file again
+must write none.  benchmarks/IMPORT.md holds the numbers measured.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,24 +113,56 @@ def timed(root: Path, library: Path) -> tuple[float, float, str]:
     return elapsed, cpu, proc.stdout.strip()
 
 
+def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Each paper file's modification time (ns) and bytes."""
+    papers = root / "content" / "papers"
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in papers.glob("*.md")}
+
+
+STEPS = (("first import", 0), ("same file again", 0), ("new export, 10% changed", 1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=10_000)
+    parser.add_argument("--runs", type=int, default=1, help="repeat every import this many times (medians)")
+    parser.add_argument("--format", choices=("bib", "dump"), default="bib")
     args = parser.parse_args()
-    bib = importlib.util.find_spec("generator.sources.bib") is not None
-    kind = "BibTeX" if bib else "text dump (no BibTeX reader in this checkout)"
+    bib = args.format == "bib" and importlib.util.find_spec("generator.sources.bib") is not None
+    kind = (
+        "BibTeX"
+        if bib
+        else "text dump" + ("" if args.format == "dump" else " (no BibTeX reader in this checkout)")
+    )
     tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in STEPS}
+    written: dict[str, int] = {}
     try:
-        root = tmp / "repo"
-        (root / "content").mkdir(parents=True)
-        (root / "content" / "topics.yml").write_text(TOPICS, encoding="utf-8")
         library = tmp / ("library.bib" if bib else "library.txt")
         write_library(library, args.n, 0, bib)
-        print(f"{args.n} entries, {kind}, {library.stat().st_size / 1e6:.1f} MB")
-        for label, revision in (("first import", 0), ("same file again", 0), ("new export, 10% changed", 1)):
-            write_library(library, args.n, revision, bib)
-            seconds, cpu, summary = timed(root, library)
-            print(f"{label:26} {seconds:6.2f} s wall {cpu:6.2f} s CPU   {summary.split(' (')[0]}")
+        print(f"{args.n} entries, {kind}, {library.stat().st_size / 1e6:.1f} MB, {args.runs} run(s)")
+        for run in range(args.runs):
+            root = tmp / f"repo-{run}"
+            (root / "content").mkdir(parents=True)
+            (root / "content" / "topics.yml").write_text(TOPICS, encoding="utf-8")
+            for label, revision in STEPS:
+                write_library(library, args.n, revision, bib)
+                before = snapshot(root) if (root / "content" / "papers").is_dir() else {}
+                seconds, cpu, summary = timed(root, library)
+                after = snapshot(root)
+                written[label] = sum(1 for name, state in after.items() if before.get(name) != state)
+                samples[label].append((seconds, cpu))
+                print(
+                    f"{label:26} {seconds:6.2f} s wall {cpu:6.2f} s CPU   "
+                    f"{summary.split(' (')[0]}; {written[label]} files written"
+                )
+            shutil.rmtree(root)
+        if args.runs > 1:
+            print(f"medians of {args.runs} runs:")
+            for label, _ in STEPS:
+                wall = statistics.median(s[0] for s in samples[label])
+                cpu = statistics.median(s[1] for s in samples[label])
+                print(f"{label:26} {wall:6.2f} s wall {cpu:6.2f} s CPU   {written[label]} files written")
     finally:
         shutil.rmtree(tmp)
 
