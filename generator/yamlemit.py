@@ -26,7 +26,7 @@ def dump_yaml(data: dict[str, object]) -> str:
     emit are made here and handed to libyaml's emitter directly, skipping PyYAML's
     pure-Python representer and serializer (most of the cost of writing a paper file).
     Any other value, or a list or mapping that appears twice (PyYAML would write an
-    alias), takes `yaml.dump` itself.  tests/core/test_yamlemit.py holds them equal.
+    alias), takes `yaml.dump` itself.  tests/core/test_import_fastpaths.py holds them equal.
     """
     events: list[yaml.Event] = [_STREAM_START, _DOCUMENT_START]
     try:
