@@ -102,8 +102,8 @@ def write_library(path: Path, n: int, revision: int, bib: bool) -> None:
 def timed(root: Path, library: Path) -> tuple[float, float, float, str]:
     """Wall-clock, user CPU and system CPU seconds of one import, and its summary line.
 
-    System time is mostly the kernel creating files, which on this shared disk costs from
-    0.04 to 0.6 ms a file depending on what else runs: user time is what the code controls.
+    System time is mostly the kernel creating the paper files, which on this shared machine
+    swings from 0.03 to 0.7 ms a file with what else runs: user time is what the code controls.
     """
     cmd = [sys.executable, "-m", "generator", "--root", str(root), "-q", "import", str(library)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -134,8 +134,7 @@ def main() -> None:
     parser.add_argument(
         "--workdir",
         type=Path,
-        help="make the projects in a folder here (default: the system's temp folder); on this "
-        "machine /tmp creates files ~20x slower than a folder under /work, where a curator's list lives",
+        help="make the projects in a folder here (default: the system's temp folder)",
     )
     args = parser.parse_args()
     bib = args.format == "bib" and importlib.util.find_spec("generator.sources.bib") is not None
