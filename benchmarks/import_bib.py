@@ -8,6 +8,12 @@ the same file again (nothing changes), and the file again after a new export cha
 abstract in every tenth entry.  Without the BibTeX reader (generator/sources/bib.py) the same
 library is written as a text dump of titles and abstracts instead, and said so.
 Target (issue 12): 10,000 entries in under 10 s.
+
+`--runs R` repeats the three imports R times, each time into a new project, and prints the
+median of each; `--format dump` imports the same papers as a text dump (titles and
+abstracts) instead, which is the importer's other path.  For each import it also counts the
+paper files whose bytes or modification time changed: the import of the same file again
+must write none.  benchmarks/IMPORT.md holds the numbers measured.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,8 +99,12 @@ def write_library(path: Path, n: int, revision: int, bib: bool) -> None:
     path.write_text("".join(parts), encoding="utf-8")
 
 
-def timed(root: Path, library: Path) -> tuple[float, float, str]:
-    """Wall-clock and CPU (user + system) seconds of one import, and its summary line."""
+def timed(root: Path, library: Path) -> tuple[float, float, float, str]:
+    """Wall-clock, user CPU and system CPU seconds of one import, and its summary line.
+
+    System time is mostly the kernel creating the paper files, which on this shared machine
+    swings from 0.03 to 0.7 ms a file with what else runs: user time is what the code controls.
+    """
     cmd = [sys.executable, "-m", "generator", "--root", str(root), "-q", "import", str(library)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -102,28 +113,74 @@ def timed(root: Path, library: Path) -> tuple[float, float, str]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"import failed:\n{proc.stderr[-2000:]}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return elapsed, cpu, proc.stdout.strip()
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    return elapsed, user, system, proc.stdout.strip()
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Each paper file's modification time (ns) and bytes."""
+    papers = root / "content" / "papers"
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in papers.glob("*.md")}
+
+
+STEPS = (("first import", 0), ("same file again", 0), ("new export, 10% changed", 1))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=10_000)
+    parser.add_argument("--runs", type=int, default=1, help="repeat every import this many times (medians)")
+    parser.add_argument("--format", choices=("bib", "dump"), default="bib")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="make the projects in a folder here (default: the system's temp folder)",
+    )
     args = parser.parse_args()
-    bib = importlib.util.find_spec("generator.sources.bib") is not None
-    kind = "BibTeX" if bib else "text dump (no BibTeX reader in this checkout)"
-    tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    bib = args.format == "bib" and importlib.util.find_spec("generator.sources.bib") is not None
+    kind = (
+        "BibTeX"
+        if bib
+        else "text dump" + ("" if args.format == "dump" else " (no BibTeX reader in this checkout)")
+    )
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="import-bench-", dir=args.workdir))
+    samples: dict[str, list[tuple[float, float, float]]] = {label: [] for label, _ in STEPS}
+    written: dict[str, int] = {}
     try:
-        root = tmp / "repo"
-        (root / "content").mkdir(parents=True)
-        (root / "content" / "topics.yml").write_text(TOPICS, encoding="utf-8")
         library = tmp / ("library.bib" if bib else "library.txt")
         write_library(library, args.n, 0, bib)
-        print(f"{args.n} entries, {kind}, {library.stat().st_size / 1e6:.1f} MB")
-        for label, revision in (("first import", 0), ("same file again", 0), ("new export, 10% changed", 1)):
-            write_library(library, args.n, revision, bib)
-            seconds, cpu, summary = timed(root, library)
-            print(f"{label:26} {seconds:6.2f} s wall {cpu:6.2f} s CPU   {summary.split(' (')[0]}")
+        size = library.stat().st_size / 1e6
+        print(f"{args.n} entries, {kind}, {size:.1f} MB, {args.runs} run(s) in {tmp}")
+        for run in range(args.runs):
+            root = tmp / f"repo-{run}"
+            (root / "content").mkdir(parents=True)
+            (root / "content" / "topics.yml").write_text(TOPICS, encoding="utf-8")
+            for label, revision in STEPS:
+                write_library(library, args.n, revision, bib)
+                before = snapshot(root) if (root / "content" / "papers").is_dir() else {}
+                seconds, user, system, summary = timed(root, library)
+                after = snapshot(root)
+                written[label] = sum(1 for name, state in after.items() if before.get(name) != state)
+                samples[label].append((seconds, user, system))
+                print(
+                    f"{label:26} {seconds:6.2f} s wall {user + system:6.2f} s CPU "
+                    f"({user:.2f} user + {system:.2f} system)   "
+                    f"{summary.split(' (')[0]}; {written[label]} files written"
+                )
+            shutil.rmtree(root)
+        if args.runs > 1:
+            print(f"medians of {args.runs} runs:")
+            for label, _ in STEPS:
+                wall = statistics.median(s[0] for s in samples[label])
+                cpu = statistics.median(s[1] + s[2] for s in samples[label])
+                user = statistics.median(s[1] for s in samples[label])
+                system = statistics.median(s[2] for s in samples[label])
+                print(
+                    f"{label:26} {wall:6.2f} s wall {cpu:6.2f} s CPU ({user:.2f} user, {system:.2f} system)"
+                    f"   {written[label]} files written"
+                )
     finally:
         shutil.rmtree(tmp)
 

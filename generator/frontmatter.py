@@ -145,26 +145,56 @@ def parse_mapping(text: str, line_offset: int = 0) -> tuple[Map, list[tuple[str,
     return node, duplicates
 
 
+_ScalarEvent = yaml.ScalarEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_MappingEndEvent = yaml.MappingEndEvent
+#: Events that carry an anchor and a tag (AliasEvent is refused whatever it carries).
+_NODE_EVENTS = (_ScalarEvent, _SequenceStartEvent, _MappingStartEvent)
+#: Positions are immutable and few (front matter is short): one object per (line, column).
+_POSITIONS: dict[tuple[int, int], Position] = {}
+
+
+def _position(line: int, col: int) -> Position:
+    key = (line, col)
+    pos = _POSITIONS.get(key)
+    if pos is None:
+        pos = Position(line, col)
+        if len(_POSITIONS) < 65536:
+            _POSITIONS[key] = pos
+    return pos
+
+
 class _EventStream:
+    """The parser's events, each refused as it is read if it holds an anchor, an alias or a tag."""
+
+    __slots__ = ("get_event", "line_offset")
+
     def __init__(self, loader: yaml.SafeLoader, line_offset: int) -> None:
-        self.loader = loader
+        self.get_event: Any = loader.get_event
         self.line_offset = line_offset
 
     def next(self) -> Any:
-        event = self.loader.get_event()  # type: ignore[no-untyped-call]
-        anchor = getattr(event, "anchor", None)
-        if isinstance(event, yaml.AliasEvent) or anchor:
-            raise FrontMatterError(
-                "front matter: YAML anchors and aliases (&name, *name) are not allowed; write the value out",
-                _pos(event.start_mark, self.line_offset),
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            raise FrontMatterError(
-                f"front matter: YAML tags such as {tag!r} are not allowed; write a plain value",
-                _pos(event.start_mark, self.line_offset),
-            )
+        event = self.get_event()
+        kind = event.__class__
+        if kind is _ScalarEvent or kind is _MappingStartEvent or kind is _SequenceStartEvent:
+            if event.anchor:
+                self._refuse_anchor(event)
+            if event.tag is not None:
+                raise FrontMatterError(
+                    f"front matter: YAML tags such as {event.tag!r} are not allowed; write a plain value",
+                    _pos(event.start_mark, self.line_offset),
+                )
+        elif kind is yaml.AliasEvent:
+            self._refuse_anchor(event)
         return event
+
+    def _refuse_anchor(self, event: Any) -> None:
+        raise FrontMatterError(
+            "front matter: YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+            _pos(event.start_mark, self.line_offset),
+        )
 
 
 def _events(loader: yaml.SafeLoader, line_offset: int) -> _EventStream:
@@ -201,34 +231,38 @@ MAX_DEPTH = 16
 
 def _node(
     stream: _EventStream,
-    event: yaml.Event,
+    event: Any,
     line_offset: int,
     duplicates: list[tuple[str, Position, Position]],
     depth: int = 0,
 ) -> Node:
-    pos = _pos(event.start_mark, line_offset)
-    if depth > MAX_DEPTH and not isinstance(event, yaml.ScalarEvent):
-        raise FrontMatterError(f"front matter: nested more than {MAX_DEPTH} levels deep", pos)
-    if isinstance(event, yaml.ScalarEvent):
+    """The node that starts with `event` (the hot loop of reading a file: kept lean)."""
+    mark = event.start_mark
+    pos = _pos(mark, line_offset) if mark is None else _position(mark.line + 1 + line_offset, mark.column + 1)
+    kind = event.__class__
+    if kind is _ScalarEvent:
         return Scalar(event.value, not event.style, pos)
-    if isinstance(event, yaml.SequenceStartEvent):
+    if depth > MAX_DEPTH:
+        raise FrontMatterError(f"front matter: nested more than {MAX_DEPTH} levels deep", pos)
+    next_event = stream.next
+    if kind is _SequenceStartEvent:
         items: list[Node] = []
         while True:
-            nxt = stream.next()
-            if isinstance(nxt, yaml.SequenceEndEvent):
+            nxt = next_event()
+            if nxt.__class__ is _SequenceEndEvent:
                 return Seq(tuple(items), pos)
             items.append(_node(stream, nxt, line_offset, duplicates, depth + 1))
-    if isinstance(event, yaml.MappingStartEvent):
+    if kind is _MappingStartEvent:
         entries: list[tuple[Scalar, Node]] = []
         seen: dict[str, Position] = {}
         while True:
-            nxt = stream.next()
-            if isinstance(nxt, yaml.MappingEndEvent):
+            nxt = next_event()
+            if nxt.__class__ is _MappingEndEvent:
                 return Map(tuple(entries), pos)
             key = _node(stream, nxt, line_offset, duplicates, depth + 1)
             if not isinstance(key, Scalar):
                 raise FrontMatterError("front matter: a key must be a plain name", key.pos)
-            value = _node(stream, stream.next(), line_offset, duplicates, depth + 1)
+            value = _node(stream, next_event(), line_offset, duplicates, depth + 1)
             if key.text in seen:
                 duplicates.append((key.text, seen[key.text], key.pos))
                 continue

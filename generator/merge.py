@@ -40,8 +40,17 @@ _LISTS = ("authors", "tags", "code", "data", "project")
 _RECORD_KEYS = ("from", "key")
 
 
+#: json.dumps(text, ensure_ascii=False) of one string (json's C encoder).
+_json_str = json.encoder.encode_basestring
+
+
 def field_digest(value: object) -> str:
-    canon = json.dumps(canonical(value), ensure_ascii=False, sort_keys=True)
+    if type(value) is str:  # the very text json.dumps makes below, without its set-up (most fields)
+        canon = _json_str(value)
+    elif isinstance(value, (list, tuple)) and all(type(v) is str for v in value):
+        canon = "[" + ", ".join(map(_json_str, value)) + "]"
+    else:
+        canon = json.dumps(canonical(value), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canon.encode()).hexdigest()[:10]
 
 

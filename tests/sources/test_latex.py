@@ -16,6 +16,7 @@ CASES = [
     (r"{\v{S}}koda {\c{c}}a na\"{\i}ve", "Škoda ça naïve"),
     (r"{\L}ukasz {\o}re \aa", "Łukasz øre å"),
     (r"{BERT}: Pre-training -- of {{Deep}} Nets---really", "BERT: Pre-training – of Deep Nets—really"),
+    ("Pages 1--10 and 3---4 with no other LaTeX", "Pages 1–10 and 3—4 with no other LaTeX"),
     (r"the $O(n^{2})$ and $x_i$ method", "the $O(n^{2})$ and $x_i$ method"),
     (r"100\% of {\_}23 \& x~y", "100% of _23 & x y"),
     (r"8.2\${\textbackslash}times\$", r"8.2$\times$"),
