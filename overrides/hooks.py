@@ -11,17 +11,26 @@
   no page (`search: {exclude: true}` on each) and its component is detached: the search
   dialog's `data-md-component="search"` becomes `"rl-search"`, so Material's script never
   mounts it and never starts its lunr worker or fetches its index.
+- The generated parts of a paper page are raw HTML (generator/templates/paper.md.j2), which
+  MkDocs does not look into: their links to other pages are written as Markdown links are, a
+  relative `.md` path (Zensical resolves those in raw HTML itself), and `resolve_md_links`
+  turns them into the page's URL here, as MkDocs does for Markdown links. One that names no
+  page is a warning, which fails a --strict build.
 
 Kept beside the templates, so a project with `custom_dir: overrides` has them both.
 """
 
 from __future__ import annotations
 
+import html
+import logging
+import posixpath
 import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
@@ -69,10 +78,38 @@ def detach_search(html: str) -> str:
     return SEARCH_TAG.sub(lambda m: m.group(0).replace('data-md-component="search"', DETACHED), html)
 
 
+#: An href in raw HTML to a Markdown file, relative (no scheme, no leading slash), with its
+#: fragment. MkDocs turns every Markdown link to a page into its URL (or fails --strict), so
+#: a relative `.md` href left in a page's HTML came from raw HTML.
+MD_HREF = re.compile(r'(?<=\shref=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/)([^"#?<>]+\.md)(#[^"<>]*)?"')
+log = logging.getLogger("mkdocs.plugins.reading_list")
+
+
+def resolve_md_links(content: str, page: Page, files: Files) -> str:
+    """`content` with each relative `.md` href (raw HTML) made the URL of that page from `page`."""
+    if ".md" not in content:
+        return content
+    base = posixpath.dirname(page.file.src_uri)
+
+    def resolve(match: re.Match[str]) -> str:
+        path, fragment = html.unescape(match.group(1)), match.group(2) or ""
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, path)))
+        if target is None:
+            log.warning(f"Doc file '{page.file.src_uri}' links to '{path}' in raw HTML, which is not found.")
+            return match.group(0)
+        return html.escape(target.url_relative_to(page.file)) + fragment + '"'
+
+    return MD_HREF.sub(resolve, content)
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: object) -> str:
     # Material's search plugin is only kept for its search box: it indexes nothing.
     page.meta["search"] = {"exclude": True}
     return markdown
+
+
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return resolve_md_links(content, page, files)
 
 
 def on_page_context(
