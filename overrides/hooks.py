@@ -26,6 +26,7 @@ import html
 import logging
 import posixpath
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,12 +41,14 @@ SOURCE_RE = re.compile(r"content/(?:(?:papers|pages)/[a-z0-9-]+\.md|topics\.yml)
 #: A repository address that can go into an href unescaped, as Material prints `page.edit_url`.
 SAFE_URL_RE = re.compile(r"https?://[^\s\"'<>`\\]+", re.IGNORECASE)
 
-#: Start tags of Material's components that need an accessible name, and the name each gets
-#: (the site is in English: `theme.language: en`). Bounded, so a page cannot make it slow.
-LABELS = (
-    (re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="search"[^<>]{0,300}>'), "Search"),
-    (re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="progress"[^<>]{0,300}>'), "Loading the page"),
-)
+#: Material's components that need an accessible name, and the name each gets (the site is in
+#: English: `theme.language: en`).
+LABELS = (("search", "Search"), ("progress", "Loading the page"))
+
+
+def component_tag(component: str) -> re.Pattern[str]:
+    """The start tag of Material's `component`. Bounded, so a page cannot make it slow."""
+    return re.compile(rf'<div\b[^<>]{{0,300}}?\bdata-md-component="{component}"[^<>]{{0,300}}>')
 
 
 def edit_url(source: object, repo_url: str | None, edit_uri: str | None) -> str | None:
@@ -56,26 +59,45 @@ def edit_url(source: object, repo_url: str | None, edit_uri: str | None) -> str 
     return url if SAFE_URL_RE.fullmatch(url) else None
 
 
+def edit_tags(html: str, component: str, edit: Callable[[str], str]) -> str:
+    """`html` with each start tag of Material's `component` replaced by `edit(tag)`.
+
+    The attribute is found with str.find and only the tag around it is matched: a regular
+    expression scanning the whole of each page took 0.7 ms of it, 7 s of a build at 10,000 papers.
+    """
+    needle, pattern = f'data-md-component="{component}"', component_tag(component)
+    out: list[str] = []
+    pos = 0
+    while (i := html.find(needle, pos)) >= 0:
+        start, end = html.rfind("<", pos, i), html.find(">", i)
+        if start >= 0 and end >= 0 and pattern.fullmatch(html, start, end + 1):
+            out += [html[pos:start], edit(html[start : end + 1])]
+            pos = end + 1
+        else:
+            out.append(html[pos : i + len(needle)])
+            pos = i + len(needle)
+    out.append(html[pos:])
+    return "".join(out)
+
+
 def add_labels(html: str) -> str:
     """Give the search dialog and the progress bar an aria-label, unless they have one."""
-    for pattern, label in LABELS:
+    for component, label in LABELS:
 
-        def labelled(match: re.Match[str], label: str = label) -> str:
-            tag = match.group(0)
+        def labelled(tag: str, label: str = label) -> str:
             return tag if "aria-label=" in tag else f'{tag[:-1]} aria-label="{label}">'
 
-        html = pattern.sub(labelled, html)
+        html = edit_tags(html, component, labelled)
     return html
 
 
-#: The start tag of Material's search dialog, and what detaches it from Material's script.
-SEARCH_TAG = re.compile(r'<div\b[^<>]{0,300}?\bdata-md-component="search"[^<>]{0,300}>')
+#: What detaches Material's search dialog from Material's script.
 DETACHED = 'data-md-component="rl-search"'
 
 
 def detach_search(html: str) -> str:
     """Rename Material's search component, so that its script leaves the dialog to ours."""
-    return SEARCH_TAG.sub(lambda m: m.group(0).replace('data-md-component="search"', DETACHED), html)
+    return edit_tags(html, "search", lambda tag: tag.replace('data-md-component="search"', DETACHED))
 
 
 #: An href in raw HTML to a Markdown file, relative (no scheme, no leading slash), with its
