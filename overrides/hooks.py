@@ -115,7 +115,7 @@ def resolve_md_links(content: str, page: Page, files: Files) -> str:
 
     def resolve(match: re.Match[str]) -> str:
         path, fragment = html.unescape(match.group(1)), match.group(2) or ""
-        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, path)))
+        target = files.src_uris.get(posixpath.normpath(posixpath.join(base, path)))
         if target is None:
             log.warning(f"Doc file '{page.file.src_uri}' links to '{path}' in raw HTML, which is not found.")
             return match.group(0)
