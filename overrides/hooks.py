@@ -103,7 +103,7 @@ def detach_search(html: str) -> str:
 #: An href in raw HTML to a Markdown file, relative (no scheme, no leading slash), with its
 #: fragment. MkDocs turns every Markdown link to a page into its URL (or fails --strict), so
 #: a relative `.md` href left in a page's HTML came from raw HTML.
-MD_HREF = re.compile(r'(?<=\shref=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/)([^"#?<>]+\.md)(#[^"<>]*)?"')
+MD_HREF = re.compile(r'(\shref=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/)([^"#?<>]+\.md)(#[^"<>]*)?"')
 log = logging.getLogger("mkdocs.plugins.reading_list")
 
 
@@ -114,12 +114,12 @@ def resolve_md_links(content: str, page: Page, files: Files) -> str:
     base = posixpath.dirname(page.file.src_uri)
 
     def resolve(match: re.Match[str]) -> str:
-        path, fragment = html.unescape(match.group(1)), match.group(2) or ""
+        path, fragment = html.unescape(match.group(2)), match.group(3) or ""
         target = files.src_uris.get(posixpath.normpath(posixpath.join(base, path)))
         if target is None:
             log.warning(f"Doc file '{page.file.src_uri}' links to '{path}' in raw HTML, which is not found.")
             return match.group(0)
-        return html.escape(target.url_relative_to(page.file)) + fragment + '"'
+        return match.group(1) + html.escape(target.url_relative_to(page.file)) + fragment + '"'
 
     return MD_HREF.sub(resolve, content)
 
