@@ -279,7 +279,8 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
             documents = [(r.url, searchindex.record_html(r)) for r in searchindex.records(site)]
 
             def finish(folder: Path) -> None:
-                mkdocs.write_search_index(documents, folder, progress)
+                stamp = project.root / ".cache" / "search-index.json"
+                mkdocs.write_search_index(documents, folder, progress, reuse=(project.site, stamp))
 
             try:
                 mkdocs.build(

@@ -128,15 +128,27 @@ def test_papers_json_matches_content(
         assert entry["links"] == dict(links), paper.slug
 
 
-def test_navigation_lists_topics_but_no_paper(site: Path, content: Content) -> None:
-    for page_url in ("", "topics/", f"papers/{content.papers[0].slug}/"):
-        page = parse_page(site / page_url / "index.html")
-        nav = page.find("nav", "md-nav--primary")
-        targets = {resolve(page_url, a.attrs["href"]) for a in nav.find_all("a") if "href" in a.attrs}
-        assert {f"topics/{t.id}/" for t in content.taxonomy.topics} <= targets, page_url
-        assert {"", "topics/", "papers/", "tags/"} <= targets
-        on_paper_pages = sorted(t for t in targets if re.fullmatch(r"papers/[a-z0-9-]+/", t))
-        assert on_paper_pages == [], page_url
+@pytest.mark.parametrize("where", ["home", "topics index", "a topic", "a paper"])
+def test_navigation_lists_topics_but_no_paper(site: Path, content: Content, where: str) -> None:
+    """With navigation.prune, a page holds the nav it shows: the Topics section lists every topic
+    on its own pages; elsewhere it is one link, to its index page (navigation.indexes)."""
+    page_url = {
+        "home": "",
+        "topics index": "topics/",
+        "a topic": f"topics/{content.taxonomy.topics[-1].id}/",
+        "a paper": f"papers/{content.papers[0].slug}/",
+    }[where]
+    topics = {f"topics/{t.id}/" for t in content.taxonomy.topics}
+    page = parse_page(site / page_url / "index.html")
+    nav = page.find("nav", "md-nav--primary")
+    targets = {resolve(page_url, a.attrs["href"]) for a in nav.find_all("a") if "href" in a.attrs}
+    if page_url.startswith("topics/"):
+        assert topics <= targets, page_url
+    else:
+        assert not topics & targets, f"{page_url}: navigation.prune leaves the Topics section closed"
+    assert {"", "topics/", "papers/", "tags/"} <= targets
+    on_paper_pages = sorted(t for t in targets if re.fullmatch(r"papers/[a-z0-9-]+/", t))
+    assert on_paper_pages == [], page_url
 
 
 def test_every_paper_page_edits_its_source_file(
