@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from .facetfile import FACETS_FILE, SEARCH_IDS_FILE, search_ids
 from .model import Taxonomy
 from .progress import Progress
 from .write import replace_file
@@ -285,6 +286,11 @@ def write_search_index(
             raise SiteError(
                 f"search index: Pagefind indexed {count} of {len(documents)} pages; site/ is unchanged"
             )
+        # The list pages' filters answer words with the index's ids of their papers (facetfile).
+        facets = site / FACETS_FILE
+        if facets.is_file():
+            ids = search_ids(facets.read_text(encoding="utf-8"), site / SEARCH_DIR / "fragment")
+            (site / SEARCH_IDS_FILE).write_text(ids, encoding="utf-8")
         line.detail = f"{count} pages indexed"
 
 
