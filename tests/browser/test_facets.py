@@ -511,7 +511,7 @@ def test_counts_show_what_each_choice_would_give(
             n = len(matching(faceted, lambda p: passes(p, facet) and test(p, value)))  # noqa: B023
             assert text.endswith(f" ({n})"), (facet, value, text, n)
     titles = {t["id"]: t["title"] for t in faceted.topics}
-    topics = page.evaluate("[...document.querySelector('select[name=topic]').options].map(o => o.textContent)")
+    topics = page.evaluate("[...document.querySelector('select[name=topic]').options].map(o => o.text)")
     assert [t.rsplit(" (", 1)[0] for t in topics[1:]] == list(titles.values())
     for kind in ("code", "data"):
         label = page.locator(f"input[name=has][value={kind}] >> xpath=..").inner_text()
