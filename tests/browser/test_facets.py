@@ -473,7 +473,7 @@ def test_axe_finds_nothing_on_the_controls(page: Any, scheme: str) -> None:
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
-COUNTED = {
+COUNTED: dict[str, Callable[[Paper, str], bool]] = {
     "topic": lambda p, v: v in {t["id"] for t in p["topics"]},
     "status": lambda p, v: p["status"] == v,
     "tag": lambda p, v: v in p["tags"],
