@@ -30,8 +30,9 @@ from .helpers import AXE, build_site, copy_project, serve
 pytestmark = pytest.mark.browser
 
 SUB_PATH = "reading-list/"
-#: Tags given to the papers; one with characters that HTML and URLs treat specially.
-TAGS = ["survey", "benchmark", "C++ & 'quotes', #1?", "theory"]
+#: Tags given to the papers; one with characters that HTML and URLs treat specially, and one
+#: that Pagefind's filters never matched (`"` and `\`), given to a few papers only.
+TAGS = ["survey", "benchmark", "C++ & 'quotes', #1?", "theory", 'say "x" \\ y']
 READY = "() => document.querySelector('form.rl-facets')?.dataset.state === 'ready'"
 
 Paper = dict[str, Any]
@@ -51,7 +52,7 @@ def _give_metadata(content: Path) -> None:
         if "status" not in keys and i % 4 == 0:
             new["status"] = STATUSES[i // 4 % len(STATUSES)]
         if i % 5 < 2:
-            new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]})
+            new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]} | ({TAGS[4]} if i % 10 == 1 else set()))
         if "data" not in keys and i % 9 == 0:
             new["data"] = [f"https://example.org/data/{i}"]
         if "authors" not in keys and i % 2:
@@ -188,6 +189,7 @@ FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
         "tag=" + re.sub("[^A-Za-z0-9]", lambda m: f"%{ord(m[0]):02X}", TAGS[2]),
         lambda p: TAGS[2] in p["tags"],
     ),
+    "tag with a quote and a backslash": ("tag=say+%22x%22+%5C+y", lambda p: TAGS[4] in p["tags"]),
     "has code": ("has=code", lambda p: has(p, "code")),
     "has data": ("has=data", lambda p: has(p, "data")),
     "has both": ("has=code,data", lambda p: has(p, "code") and has(p, "data")),
