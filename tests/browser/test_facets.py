@@ -435,6 +435,8 @@ def test_result_items_show_the_paper_as_the_plain_list_does(page: Any, path: str
     items_of = """list => [...document.querySelectorAll(list)].map(li => {
                      const c = li.cloneNode(true);
                      c.querySelectorAll('.rl-marks, .rl-new').forEach(e => e.remove());
+                     // Material's instant navigation makes the page's links absolute.
+                     c.querySelectorAll('a').forEach(a => a.setAttribute('href', a.href));
                      return {slug: li.dataset.slug, added: li.dataset.added, year: li.dataset.year || '',
                              html: c.innerHTML.replace(/\\s+/g, ' ').trim(),
                              summary: li.querySelector('.rl-item__summary')?.textContent || ''}; })"""
