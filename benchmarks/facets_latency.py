@@ -20,7 +20,7 @@ reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
 `--workdir` keeps the lists and sites, and reuses a site built before (its facets.js is
 replaced by the repository's, so a change of the script needs no new build; a site without
-facets.json, built before it existed, is built again).
+facets.json of this version, generator/facetfile.py, is built again).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:  # run as a script: make `tests` and `benchmarks` 
     sys.path.insert(0, str(REPO))
 
 from benchmarks.mixed_list import make_mixed_content  # noqa: E402
+from generator.facetfile import VERSION  # noqa: E402
 from tests.browser.helpers import VIEWPORT, build_site, copy_project, launch, serve  # noqa: E402
 
 SUB_PATH = "reading-list/"
@@ -99,6 +100,14 @@ async ([name, value]) => {
 """
 
 
+def _current(facets: Path) -> bool:
+    """Is `facets` there, written by this version of the generator (facetfile.VERSION)?"""
+    if not facets.is_file():
+        return False
+    with facets.open(encoding="utf-8") as f:
+        return bool(json.loads(f.readline().rstrip().rstrip(",") + "}").get("version") == VERSION)
+
+
 def make_site(n: int, work: Path) -> tuple[Path, float | None]:
     content = work / f"mixed-{n}" / "content"
     if not (content / "topics.yml").is_file():
@@ -106,7 +115,7 @@ def make_site(n: int, work: Path) -> tuple[Path, float | None]:
     project = work / f"project-{n}"
     site = project / "site"
     build_s = None
-    if not (site / "pagefind" / "pagefind.js").is_file() or not (site / "facets.json").is_file():
+    if not (site / "pagefind" / "pagefind.js").is_file() or not _current(site / "facets.json"):
         shutil.rmtree(project, ignore_errors=True)
         copy_project(project, content=content)
         start = time.perf_counter()

@@ -20,6 +20,7 @@ from generator.model import Link, Paper
 from generator.progress import Progress
 from generator.site import write_search_index
 from generator.sitemodel import Site, sort_papers
+from generator.slugs import slugify
 
 from .test_searchindex import TOPICS, make_site, paper
 
@@ -42,6 +43,7 @@ def papers() -> list[Paper]:
         paper("b-same-day", title="beta", added=dt.date(2024, 5, 1), tags=("hardware",)),
         paper("a-same-day", title="Beta", added=dt.date(2024, 5, 1), year=1999),
         paper("no-topics", title="Zeta", links=(Link("data", "https://example.org/z"),), status="to-read"),
+        paper("its-title-5-0", title="Its title: 5.0!", added=dt.date(2023, 1, 1)),
     ]
 
 
@@ -51,15 +53,20 @@ def site_of(ps: list[Paper]) -> Site:
 
 
 def read(text: str) -> tuple[dict[str, Any], list[Row]]:
+    """The file's rows as dicts, each slug worked out where the file leaves it out."""
     doc = json.loads(text)
     rows = [dict(zip(doc["fields"], row, strict=True)) for row in doc["papers"]]
+    for row in rows:
+        row["slug"] = row["slug"] or facetfile.ascii_slug(row["title"])
     return doc, rows
 
 
 def test_every_paper_once_in_title_order_with_ids_that_resolve() -> None:
     site = site_of(papers())
     doc, rows = read(facetfile.render_facets(site))
-    assert [r["slug"] for r in rows] == ["a-same-day", "b-same-day", "riscv", "no-topics"]  # title, slug
+    # By title, then slug; a slug that is the title's own is left out
+    assert [r["slug"] for r in rows] == ["a-same-day", "b-same-day", "its-title-5-0", "riscv", "no-topics"]
+    assert [row[0] for row in doc["papers"]] == ["a-same-day", "b-same-day", "", "riscv", "no-topics"]
     assert doc["topics"] == [t.id for t in TOPICS]
     by_slug = {r["slug"]: r for r in rows}
     for p in site.papers:
@@ -124,4 +131,16 @@ def test_a_paper_the_index_lacks_gets_no_id(tmp_path: Path) -> None:
     facets = facetfile.render_facets(site_of(papers()))
     (tmp_path / "fragment").mkdir()
     ids = json.loads(facetfile.search_ids(facets, tmp_path / "fragment"))
-    assert ids["ids"] == ["", "", "", ""]
+    assert ids["ids"] == [""] * 5
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Attention Is All You Need", "  --A/B: C++ & 'x'!  ", "?!", "Word " * 30, "x" * 80, "Tiny-" + "y" * 80],
+)
+def test_the_slug_left_out_is_what_slugify_makes_of_an_ascii_title(title: str) -> None:
+    assert facetfile.ascii_slug(title) == slugify(title)
+
+
+def test_a_title_with_other_letters_keeps_its_slug() -> None:
+    assert facetfile.ascii_slug("Straße λ") is None

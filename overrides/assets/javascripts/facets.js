@@ -32,6 +32,7 @@
   const FACETS_FILE = "facets.json";
   const IDS_FILE = "rl-facet-ids.json"; // inside the Pagefind folder
   const DAY = 86400000;
+  const SLUG_MAX = 72; // generator/slugs.py
   const loaded = new Map(); // url -> Promise of the parsed file (kept across page views)
   let view = null;
 
@@ -50,6 +51,17 @@
     return response.json();
   }
 
+  /** generator/slugs.py's slugify of an ASCII title (facetfile.ascii_slug): facets.json leaves
+   * out the slugs that are this. */
+  function asciiSlug(title) {
+    let slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    if (slug.length > SLUG_MAX) {
+      const cut = slug.slice(0, SLUG_MAX);
+      slug = cut.includes("-") ? cut.slice(0, cut.lastIndexOf("-")) : cut;
+    }
+    return slug || "paper";
+  }
+
   /** facets.json as columns, with the lookups the filters need. */
   function loadFacets(form) {
     const url = new URL(form.dataset.root + FACETS_FILE, location.href).href;
@@ -61,7 +73,7 @@
       const d = {
         n,
         key: doc.key,
-        slug: rows.map((r) => r[col.slug]),
+        slug: rows.map((r) => r[col.slug] || asciiSlug(r[col.title])),
         title: rows.map((r) => r[col.title]),
         authors: rows.map((r) => r[col.authors]),
         summary: rows.map((r) => r[col.summary]),
