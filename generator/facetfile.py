@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterable
@@ -118,10 +119,13 @@ def render_facets(site: Site) -> str:
     return _line(head)[:-1] + ',\n"papers":[\n' + ",\n".join(map(_line, rows)) + "\n]}\n"
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _url_of_fragment(data: bytes) -> str | None:
     """The page URL a Pagefind fragment names: gzip'd `pagefind_dcd{"url":"/papers/x/",...`."""
     try:
-        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 2048)
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 512)
     except zlib.error:
         return None
     key = b'"url":'
@@ -129,7 +133,7 @@ def _url_of_fragment(data: bytes) -> str | None:
     if at < 0:
         return None
     try:
-        value, _ = json.JSONDecoder().raw_decode(head[at + len(key) :].decode("utf-8", "replace"))
+        value, _ = _DECODER.raw_decode(head[at + len(key) :].decode("utf-8", "replace"))
     except ValueError:
         return None
     return value if isinstance(value, str) else None
@@ -139,12 +143,17 @@ def search_ids(facets_json: str, fragments: Path) -> str:
     """The Pagefind page id of each paper of `facets_json`, in its order ("" where the index has
     no page for it), from the index's fragment files (`fragments`/<id>.pf_fragment)."""
     doc = json.loads(facets_json)
-    slugs = [row[0] or ascii_slug(row[1]) for row in doc["papers"]]
+    slugs: list[str] = [row[0] or ascii_slug(row[1]) or "" for row in doc["papers"]]
     by_slug: dict[str, str] = {}
-    for path in sorted(fragments.glob("*.pf_fragment")):
-        url = _url_of_fragment(path.read_bytes())
+    names: list[str] = []
+    if fragments.is_dir():
+        with os.scandir(fragments) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".pf_fragment"))
+    for name in names:  # sorted: of two pages of one slug (none expected), the same one each run
+        with open(os.path.join(fragments, name), "rb") as f:
+            url = _url_of_fragment(f.read())
         parts = (url or "").strip("/").split("/")
         if len(parts) == 2 and parts[0] == "papers":
-            by_slug.setdefault(parts[1], path.name.removesuffix(".pf_fragment"))
+            by_slug.setdefault(parts[1], name.removesuffix(".pf_fragment"))
     ids = [by_slug.get(slug, "") for slug in slugs]
     return _line({"version": VERSION, "key": doc["key"], "ids": ids}) + "\n"
