@@ -19,7 +19,7 @@ fetched (the local server does not compress; the sizes of the files, raw and gzi
 reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
 `--workdir` keeps the lists and sites, and reuses a site built before (its facets.js is
-replaced by the repository's, so a change of the script needs no new build; a site without
+and facets.css are replaced by the repository's, so a change of them needs no new build; a site without
 facets.json of this version, generator/facetfile.py, is built again).
 """
 
@@ -47,6 +47,7 @@ from tests.browser.helpers import VIEWPORT, build_site, copy_project, launch, se
 
 SUB_PATH = "reading-list/"
 FACETS_JS = REPO / "overrides" / "assets" / "javascripts" / "facets.js"
+FACETS_CSS = REPO / "overrides" / "assets" / "stylesheets" / "facets.css"
 
 #: The changes timed on a page, each from the plain list (Clear first, untimed): (label, control
 #: name, value, an untimed change made before it). The first is made cold: nothing of the
@@ -122,6 +123,7 @@ def make_site(n: int, work: Path) -> tuple[Path, float | None]:
         build_site(project)
         build_s = time.perf_counter() - start
     shutil.copy2(FACETS_JS, site / "assets" / "javascripts" / "facets.js")
+    shutil.copy2(FACETS_CSS, site / "assets" / "stylesheets" / "facets.css")
     return site, build_s
 
 
