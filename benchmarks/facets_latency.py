@@ -10,17 +10,18 @@ the page, from the control's change event until:
   painted): what issue 11 asks to be within 300 ms;
 - counts: the choices' counts are updated too (they come from the same pass over the papers).
 
-Each change starts from the plain list (Clear, untimed). The first change of a page view also
-fetches the facet file, facets.json ("cold", as when a shared link holds filters); a reader who
-focuses a control starts that fetch ("focused first": the change is timed once the file is
-loaded, and the loading time is reported). The first words of a page view load Pagefind (its
-script, WebAssembly, index chunks) and the ids of the papers. "fetched" is what the change
-fetched (the local server does not compress; the sizes of the files, raw and gzip'd, are
-reported too). Medians over --runs fresh browser contexts.
+Each change starts from the plain list (Clear, timed apart: from the click until the frame after
+it, showing the plain list again, is done; the next change starts after it). The first change
+of a page view also fetches the facet file, facets.json ("cold", as when a shared link holds
+filters); a reader who focuses a control starts that fetch ("focused first": the change is
+timed once the file is loaded, and the loading time is reported). The first words of a page
+view load Pagefind (its script, WebAssembly, index chunks) and the ids of the papers.
+"fetched" is what the change fetched (the local server does not compress; the sizes of the
+files, raw and gzip'd, are reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
-`--workdir` keeps the lists and sites, and reuses a site built before (its facets.js is
-and facets.css are replaced by the repository's, so a change of them needs no new build; a site without
-facets.json of this version, generator/facetfile.py, is built again).
+`--workdir` keeps the lists and sites, and reuses a site built before (its facets.js and
+facets.css are replaced by the repository's, so a change of them needs no new build; a site
+without a facets.json of this version, generator/facetfile.py, is built again).
 """
 
 from __future__ import annotations
@@ -151,9 +152,14 @@ def sizes(site: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+# Clear, back to the plain list; resolves once the frame that shows it is done (ms), so that the
+# next change is timed from an idle page, as a reader's is.
 _CLEAR_JS = """
-() => { const form = document.querySelector('form.rl-facets');
-        form.querySelector('button[type=reset]').click(); return form.dataset.state; }
+async () => { const form = document.querySelector('form.rl-facets');
+              const start = performance.now();
+              form.querySelector('button[type=reset]').click();
+              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              return performance.now() - start; }
 """
 
 # Focus a control, as a reader about to use it does; resolves when facets.json has loaded (ms).
@@ -195,6 +201,9 @@ def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str])
         if before:
             page.evaluate(_CHANGE_JS, [before[0], values.get(before[1], before[1])])
         rows.append({"change": label, **page.evaluate(_CHANGE_JS, [name, value])})
+    cleared = page.evaluate(_CLEAR_JS)  # from the last change's results back to the plain list
+    row = {"redrawn": cleared, "counts": cleared, "fetched": 0, "shown": 0, "status": "the plain list"}
+    rows.append({"change": "Clear", **row})
     context.close()
     return rows
 
