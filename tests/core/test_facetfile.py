@@ -7,6 +7,7 @@ search index's pages to its rows (read from a real Pagefind index).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -144,3 +145,16 @@ def test_the_slug_left_out_is_what_slugify_makes_of_an_ascii_title(title: str) -
 
 def test_a_title_with_other_letters_keeps_its_slug() -> None:
     assert facetfile.ascii_slug("Straße λ") is None
+
+
+def test_the_file_reads_neither_notes_nor_related_papers() -> None:
+    """Its memo key is the catalogue (front matter, taxonomy), as the list files' (incremental)."""
+    from tests.incremental.test_render_contract import Untouchable
+
+    site = site_of(papers())
+    renoted = dataclasses.replace(
+        site,
+        papers=tuple(dataclasses.replace(p, notes=f"Other notes on {p.slug}.") for p in site.papers),
+        related=Untouchable(site.related),
+    )
+    assert facetfile.render_facets(renoted) == facetfile.render_facets(site)
