@@ -6,24 +6,29 @@ Chromium, opens the All papers page and a topic page. Then it changes one contro
 (topic, has code, a year range, status, tag, a sort order, words with a filter) and times, in
 the page, from the control's change event until:
 
-- redrawn: the results list holds the new first page (PAGE items fetched and drawn, the next
-  frame painted): what issue 11 asks to be within 300 ms;
-- counts: the choices' counts are updated too (extra searches of the index, after the redraw).
+- redrawn: the results list holds the new first page (PAGE items drawn, the next frame
+  painted): what issue 11 asks to be within 300 ms;
+- counts: the choices' counts are updated too (they come from the same pass over the papers).
 
-Each change starts from the plain list (Clear, untimed). The first change of a page view also
-loads pagefind.js, its WebAssembly and the index chunks ("cold", as when a shared link holds
-filters); a reader who focuses a control starts that loading ("focused first": the change is
-timed once the index is loaded, and the loading time is reported). Medians over --runs fresh
-browser contexts.
+Each change starts from the plain list (Clear, timed apart: from the click until the frame after
+it, showing the plain list again, is done; the next change starts after it). The first change
+of a page view also fetches the facet file, facets.json ("cold", as when a shared link holds
+filters); a reader who focuses a control starts that fetch ("focused first": the change is
+timed once the file is loaded, and the loading time is reported). The first words of a page
+view load Pagefind (its script, WebAssembly, index chunks) and the ids of the papers.
+"fetched" is what the change fetched (the local server does not compress; the sizes of the
+files, raw and gzip'd, are reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
-`--workdir` keeps the lists and sites, and reuses a site built before (its facets.js is
-replaced by the repository's, so a change of the script needs no new build).
+`--workdir` keeps the lists and sites, and reuses a site built before (its facets.js and
+facets.css are replaced by the repository's, so a change of them needs no new build; a site
+without a facets.json of this version, generator/facetfile.py, is built again).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import json
 import shutil
 import statistics
@@ -38,10 +43,12 @@ if str(REPO) not in sys.path:  # run as a script: make `tests` and `benchmarks` 
     sys.path.insert(0, str(REPO))
 
 from benchmarks.mixed_list import make_mixed_content  # noqa: E402
+from generator.facetfile import VERSION  # noqa: E402
 from tests.browser.helpers import VIEWPORT, build_site, copy_project, launch, serve  # noqa: E402
 
 SUB_PATH = "reading-list/"
 FACETS_JS = REPO / "overrides" / "assets" / "javascripts" / "facets.js"
+FACETS_CSS = REPO / "overrides" / "assets" / "stylesheets" / "facets.css"
 
 #: The changes timed on a page, each from the plain list (Clear first, untimed): (label, control
 #: name, value, an untimed change made before it). The first is made cold: nothing of the
@@ -58,6 +65,7 @@ CHANGES: list[tuple[str, str, str, tuple[str, str] | None]] = [
     ("sort by date added", "sort", "added", None),
     ("status, then has code", "has", "code", ("status", "@status")),
     ("words + has code", "text", "network", ("has", "code")),
+    ("other words + has code", "text", "learning", ("has", "code")),
 ]
 
 # Change one control and time it; resolves {redrawn, counts} in milliseconds.
@@ -65,6 +73,7 @@ _CHANGE_JS = """
 async ([name, value]) => {
   const form = document.querySelector('form.rl-facets');
   const el = form.elements[name];
+  const before = performance.getEntriesByType('resource').length;
   const start = performance.now();
   const drawn = new Promise(resolve => form.addEventListener('rl:facets', () =>
     requestAnimationFrame(() => resolve(performance.now() - start)), {once: true}));
@@ -85,10 +94,20 @@ async ([name, value]) => {
     el.dispatchEvent(new Event('change', {bubbles: true}));
   }
   const [redrawn, counts] = await Promise.all([drawn, counted]);
-  return {redrawn, counts, shown: document.querySelectorAll('.rl-results__list > li').length,
+  const fetched = performance.getEntriesByType('resource').slice(before)
+                             .reduce((sum, e) => sum + e.encodedBodySize, 0);
+  return {redrawn, counts, fetched, shown: document.querySelectorAll('.rl-results__list > li').length,
           status: form.querySelector('.rl-facets__status').textContent};
 }
 """
+
+
+def _current(facets: Path) -> bool:
+    """Is `facets` there, written by this version of the generator (facetfile.VERSION)?"""
+    if not facets.is_file():
+        return False
+    with facets.open(encoding="utf-8") as f:
+        return bool(json.loads(f.readline().rstrip().rstrip(",") + "}").get("version") == VERSION)
 
 
 def make_site(n: int, work: Path) -> tuple[Path, float | None]:
@@ -98,13 +117,14 @@ def make_site(n: int, work: Path) -> tuple[Path, float | None]:
     project = work / f"project-{n}"
     site = project / "site"
     build_s = None
-    if not (site / "pagefind" / "pagefind.js").is_file():
+    if not (site / "pagefind" / "pagefind.js").is_file() or not _current(site / "facets.json"):
         shutil.rmtree(project, ignore_errors=True)
         copy_project(project, content=content)
         start = time.perf_counter()
         build_site(project)
         build_s = time.perf_counter() - start
     shutil.copy2(FACETS_JS, site / "assets" / "javascripts" / "facets.js")
+    shutil.copy2(FACETS_CSS, site / "assets" / "stylesheets" / "facets.css")
     return site, build_s
 
 
@@ -123,12 +143,26 @@ def choices(site: Path) -> dict[str, str]:
     }
 
 
+def sizes(site: Path) -> dict[str, tuple[int, int]]:
+    """The facet file and the search ids: bytes raw and gzip'd (level 6, as servers do)."""
+    out = {}
+    for name in ("facets.json", "pagefind/rl-facet-ids.json"):
+        data = (site / name).read_bytes()
+        out[name] = (len(data), len(gzip.compress(data, compresslevel=6, mtime=0)))
+    return out
+
+
+# Clear, back to the plain list; resolves once the frame that shows it is done (ms), so that the
+# next change is timed from an idle page, as a reader's is.
 _CLEAR_JS = """
-() => { const form = document.querySelector('form.rl-facets');
-        form.querySelector('button[type=reset]').click(); return form.dataset.state; }
+async () => { const form = document.querySelector('form.rl-facets');
+              const start = performance.now();
+              form.querySelector('button[type=reset]').click();
+              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              return performance.now() - start; }
 """
 
-# Focus a control, as a reader about to use it does; resolves when the index has loaded (ms).
+# Focus a control, as a reader about to use it does; resolves when facets.json has loaded (ms).
 _FOCUS_JS = """
 async () => {
   const form = document.querySelector('form.rl-facets');
@@ -150,7 +184,7 @@ def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str])
     page.wait_for_selector("form.rl-facets:not([hidden])")
     warm_up = page.evaluate(_FOCUS_JS)
     row = page.evaluate(_CHANGE_JS, ["has", "code"])
-    loaded = f"index loaded {warm_up:.0f} ms after focus"
+    loaded = f"facets.json loaded {warm_up:.0f} ms after focus"
     rows.append({"change": "has code (focused first)", **row, "status": loaded})
     page.goto(f"{path}?")  # a new page view: nothing loaded
     page.wait_for_selector("form.rl-facets:not([hidden])")
@@ -167,6 +201,9 @@ def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str])
         if before:
             page.evaluate(_CHANGE_JS, [before[0], values.get(before[1], before[1])])
         rows.append({"change": label, **page.evaluate(_CHANGE_JS, [name, value])})
+    cleared = page.evaluate(_CLEAR_JS)  # from the last change's results back to the plain list
+    row = {"redrawn": cleared, "counts": cleared, "fetched": 0, "shown": 0, "status": "the plain list"}
+    rows.append({"change": "Clear", **row})
     context.close()
     return rows
 
@@ -199,18 +236,21 @@ def main(argv: list[str] | None = None) -> int:
                             "change": row["change"],
                             "redrawn_ms": statistics.median(r[i]["redrawn"] for r in runs),
                             "counts_ms": statistics.median(r[i]["counts"] for r in runs),
+                            "fetched_kb": statistics.median(r[i]["fetched"] for r in runs) / 1000,
                             "shown": row["shown"],
                             "status": row["status"],
                         }
                     )
-                report[f"{n} {path}"] = {"build_s": build_s, "rows": rows}
+                report[f"{n} {path}"] = {"build_s": build_s, "files": sizes(site), "rows": rows}
                 print(f"\n{n} papers, {path} (median of {args.runs}):")
-                print(f"  {'change':<22} {'redrawn':>9} {'counts':>9}  shown  status")
+                print(f"  {'change':<24} {'redrawn':>9} {'counts':>9} {'fetched':>9}  shown  status")
                 for r in rows:
                     print(
-                        f"  {r['change']:<22} {r['redrawn_ms']:7.0f} ms {r['counts_ms']:6.0f} ms"
-                        f"  {r['shown']:>5}  {r['status']}"
+                        f"  {r['change']:<24} {r['redrawn_ms']:7.0f} ms {r['counts_ms']:6.0f} ms"
+                        f" {r['fetched_kb']:6.0f} KB  {r['shown']:>5}  {r['status']}"
                     )
+            for name, (raw, packed) in sizes(site).items():
+                print(f"{n} papers, {name}: {raw / 1000:.0f} KB, {packed / 1000:.0f} KB gzip'd")
             browser.close()
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

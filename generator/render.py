@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from . import bibtex, citations, text, typeset
+from .facetfile import FACETS_FILE, render_facets
 from .layout import PATHS_INDEX, paper_path, paper_url, path_path, path_url, topic_path
 from .listings import (
     BIBLIOGRAPHY,
@@ -261,6 +262,7 @@ def render_site(site: Site) -> dict[str, Callable[[], str]]:
         path: functools.partial(_pick, lists, path) for path in list_paths(site)
     }
     files["papers.json"] = functools.partial(render_papers_json, site)
+    files[FACETS_FILE] = functools.partial(render_facets, site)
     for paper in site.papers:
         files[paper_path(paper.slug)] = functools.partial(render_paper, site, paper)
     return dict(sorted(files.items()))

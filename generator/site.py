@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from .facetfile import FACETS_FILE, SEARCH_IDS_FILE, search_ids
 from .model import Taxonomy
 from .progress import Progress
 from .write import replace_file
@@ -287,30 +288,43 @@ def write_search_index(
     with progress.stage("search index") as line:
         if reuse is not None and _reuse_index(key, reuse[0] / SEARCH_DIR, reuse[1], out):
             line.detail = f"{len(documents)} pages, unchanged: the index built before is kept"
-            return
-        if reuse is not None:
-            reuse[1].unlink(missing_ok=True)  # a stamp never describes an index being replaced
-        with tempfile.TemporaryDirectory(prefix=".search-") as tmp:
-            folder = Path(tmp)
-            for url, html in documents:
-                path = folder / url / "index.html"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(html, encoding="utf-8")
-            try:
-                count = asyncio.run(_pagefind(folder, out, language))
-            except SiteError:
-                raise
-            except Exception as exc:  # the service raises bare Exceptions with Pagefind's message
-                raise SiteError(f"search index: Pagefind failed ({exc}); site/ is unchanged") from None
-        if count != len(documents):
-            raise SiteError(
-                f"search index: Pagefind indexed {count} of {len(documents)} pages; site/ is unchanged"
-            )
-        if reuse is not None:
-            reuse[1].parent.mkdir(parents=True, exist_ok=True)
-            stamp = {"key": key, "files": _digests(out)}
-            replace_file(reuse[1], json.dumps(stamp, sort_keys=True).encode("utf-8"))
-        line.detail = f"{count} pages indexed"
+        else:
+            _index(documents, language, out, reuse, key)
+            line.detail = f"{len(documents)} pages indexed"
+        # The list pages' filters answer words with the index's ids of their papers (facetfile);
+        # written after the stamp, which leaves this file out: facets.json may change alone.
+        facets = site / FACETS_FILE
+        if facets.is_file():
+            ids = search_ids(facets.read_text(encoding="utf-8"), site / SEARCH_DIR / "fragment")
+            (site / SEARCH_IDS_FILE).write_text(ids, encoding="utf-8")
+
+
+def _index(
+    documents: Sequence[tuple[str, str]], language: str, out: Path, reuse: tuple[Path, Path] | None, key: str
+) -> None:
+    """Run Pagefind over `documents` into `out`; with `reuse`, write the stamp of what it wrote."""
+    if reuse is not None:
+        reuse[1].unlink(missing_ok=True)  # a stamp never describes an index being replaced
+    with tempfile.TemporaryDirectory(prefix=".search-") as tmp:
+        folder = Path(tmp)
+        for url, html in documents:
+            path = folder / url / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8")
+        try:
+            count = asyncio.run(_pagefind(folder, out, language))
+        except SiteError:
+            raise
+        except Exception as exc:  # the service raises bare Exceptions with Pagefind's message
+            raise SiteError(f"search index: Pagefind failed ({exc}); site/ is unchanged") from None
+    if count != len(documents):
+        raise SiteError(
+            f"search index: Pagefind indexed {count} of {len(documents)} pages; site/ is unchanged"
+        )
+    if reuse is not None:
+        reuse[1].parent.mkdir(parents=True, exist_ok=True)
+        stamp = {"key": key, "files": _digests(out)}
+        replace_file(reuse[1], json.dumps(stamp, sort_keys=True).encode("utf-8"))
 
 
 def _search_key(documents: Sequence[tuple[str, str]], language: str) -> str:
@@ -330,6 +344,8 @@ def _digests(folder: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        if f"{SEARCH_DIR}/{rel}" == SEARCH_IDS_FILE:
+            continue  # written after the stamp, from facets.json
         if path.is_symlink() or not (path.is_file() or path.is_dir()):
             out[rel] = "not a plain file"
         elif path.is_file():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,9 +9,6 @@ from functools import cached_property
 from . import bibtex
 from .model import STATUSES, Assignment, Page, Paper, ReadingPath, Taxonomy, Topic
 
-#: Pagefind 1.5 reads a filter's value from the JSON of the query without undoing its escapes:
-#: a value holding `"` or `\` never matches, so the filters do not offer such a tag.
-UNFILTERABLE = re.compile(r'["\\]')
 #: The kinds of link a paper "has", as the list pages' filters offer them.
 HAS_LINKS: tuple[str, ...] = ("code", "data")
 
@@ -97,7 +93,9 @@ class Site:
         return Facets(
             years=tuple(sorted(years, reverse=True)),
             statuses=tuple(s for s in STATUSES if s in statuses),
-            tags=tuple(sorted(t for t in tags if not UNFILTERABLE.search(t))),
+            # Every tag: the filters run in the browser over facets.json (facetfile.py), not as
+            # Pagefind filters, which never matched a value holding `"` or `\`.
+            tags=tuple(sorted(tags)),
             has=tuple(k for k in HAS_LINKS if k in kinds),
         )
 

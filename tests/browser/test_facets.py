@@ -1,4 +1,5 @@
-"""Filters and sorting of the list pages in headless Chromium, answered by the Pagefind index.
+"""Filters and sorting of the list pages in headless Chromium, answered from the facet file
+(facets.json, generator/facetfile.py); words from the Pagefind index.
 
 The site is the 215 shipped papers, served under a sub-path (/reading-list/, as on GitHub
 Pages). The shipped papers have no tags, no status and one year among them, so this copy gives
@@ -29,8 +30,9 @@ from .helpers import AXE, build_site, copy_project, serve
 pytestmark = pytest.mark.browser
 
 SUB_PATH = "reading-list/"
-#: Tags given to the papers; one with characters that HTML and URLs treat specially.
-TAGS = ["survey", "benchmark", "C++ & 'quotes', #1?", "theory"]
+#: Tags given to the papers; one with characters that HTML and URLs treat specially, and one
+#: that Pagefind's filters never matched (`"` and `\`), given to a few papers only.
+TAGS = ["survey", "benchmark", "C++ & 'quotes', #1?", "theory", 'say "x" \\ y']
 READY = "() => document.querySelector('form.rl-facets')?.dataset.state === 'ready'"
 
 Paper = dict[str, Any]
@@ -50,7 +52,7 @@ def _give_metadata(content: Path) -> None:
         if "status" not in keys and i % 4 == 0:
             new["status"] = STATUSES[i // 4 % len(STATUSES)]
         if i % 5 < 2:
-            new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]})
+            new["tags"] = sorted({TAGS[i % 4], TAGS[i // 5 % 4]} | ({TAGS[4]} if i % 10 == 1 else set()))
         if "data" not in keys and i % 9 == 0:
             new["data"] = [f"https://example.org/data/{i}"]
         if "authors" not in keys and i % 2:
@@ -150,21 +152,30 @@ def status_line(page: Any) -> str:
 # --- tests -------------------------------------------------------------------------------------
 
 
-def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_index_until_touched(
+def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_data_until_touched(
     page: Any, faceted: BuiltSite
 ) -> None:
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url))
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
     open_list(page, "papers/")
     assert not results_showing(page)
     assert sorted(shown_slugs(page)) == sorted(p["slug"] for p in faceted.papers)
     page.wait_for_load_state("networkidle")
-    assert not [u for u in fetched if "/pagefind/" in u]
-    # A reader who touches a control is about to use it: the index loads meanwhile.
+    assert not [u for u in fetched if "/pagefind/" in u or u.endswith("/facets.json")]
+    # A reader who touches a control is about to use it: the facet file loads meanwhile, and
+    # only it: the index is for words.
     page.locator("select[name=tag]").focus()
     page.wait_for_function("() => document.querySelector('form.rl-facets').dataset.index === 'loaded'")
-    assert [u for u in fetched if u.endswith("/pagefind/pagefind.js")]
+    assert [u for u in fetched if u.endswith("/facets.json")]
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in fetched if "/pagefind/" in u]
     assert not results_showing(page)
+    # The words field: the index loads too (its script and the ids of the papers).
+    page.locator("input[name=text]").focus()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('rl-facet-ids.json'))"
+    )
+    assert [u for u in fetched if u.endswith("/pagefind/pagefind.js")]
 
 
 FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
@@ -178,6 +189,7 @@ FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
         "tag=" + re.sub("[^A-Za-z0-9]", lambda m: f"%{ord(m[0]):02X}", TAGS[2]),
         lambda p: TAGS[2] in p["tags"],
     ),
+    "tag with a quote and a backslash": ("tag=say+%22x%22+%5C+y", lambda p: TAGS[4] in p["tags"]),
     "has code": ("has=code", lambda p: has(p, "code")),
     "has data": ("has=data", lambda p: has(p, "data")),
     "has both": ("has=code,data", lambda p: has(p, "code") and has(p, "data")),
@@ -338,11 +350,14 @@ def _indexed_text(paper: Paper) -> str:
 def test_words_combine_with_the_filters(page: Any, faceted: BuiltSite) -> None:
     word = "reasoning"
     open_list(page, "papers/?has=code")
+    fragments: list[str] = []
+    page.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url else None)
     page.fill("input[name=text]", word)
     page.press("input[name=text]", "Enter")
     wait_ready(page)
     assert query(page) == {"has": ["code"], "text": [word]}
     found = set(all_results(page))
+    assert not fragments, "the words' results are papers of the facet file: no fragment is loaded"
     with_code = matching(faceted, lambda p: has(p, "code"))
     assert found and found <= with_code
     assert all(word in _indexed_text(faceted.paper(s)) for s in found)
@@ -389,15 +404,17 @@ def test_result_links_reach_the_papers_under_the_sub_path(page: Any, base_url: s
     requests: list[str] = []
     page.on("request", lambda r: requests.append(urlsplit(r.url).path))
     open_list(page, "topics/quantum-computing/?sort=title")
-    assert [p for p in requests if "/pagefind/" in p] and all(
-        p.startswith(f"/{SUB_PATH}pagefind/") for p in requests if "/pagefind/" in p
-    )
+    assert f"/{SUB_PATH}facets.json" in requests
+    assert not [p for p in requests if "/pagefind/" in p], "no words: the index is not needed"
     hrefs = page.eval_on_selector_all(".rl-results__list a", "as => as.map(a => a.href)")
     assert hrefs
     for href in hrefs:
         assert href.startswith(base_url + "papers/") or href.startswith(base_url + "topics/"), href
     for href in hrefs[:3]:
         assert page.request.get(href).ok, href
+    open_list(page, "topics/quantum-computing/?text=quantum")
+    found = [p for p in requests if "/pagefind/" in p]
+    assert found and all(p.startswith(f"/{SUB_PATH}pagefind/") for p in found)
 
 
 def test_values_the_form_does_not_offer_are_ignored(page: Any, faceted: BuiltSite) -> None:
@@ -409,26 +426,31 @@ def test_values_the_form_does_not_offer_are_ignored(page: Any, faceted: BuiltSit
     assert page.evaluate("document.querySelectorAll('article img[src=x]').length") == 0
 
 
-def test_result_items_show_the_paper_as_the_plain_list_does(page: Any, faceted: BuiltSite) -> None:
-    """Title, credit, topics and status of a result item are the plain list's, text for text;
-    a result always has a summary, the curator's where the plain list shows one."""
+@pytest.mark.parametrize(
+    ("path", "sort"), [("papers/", "added"), ("topics/ml-systems/", "title"), ("topics/ml-systems/", "year")]
+)
+def test_result_items_show_the_paper_as_the_plain_list_does(page: Any, path: str, sort: str) -> None:
+    """A result item is the plain list's item of the paper, text for text, summary included
+    (the curator's, or on a topic page the start of the abstract), with its data attributes."""
     items_of = """list => [...document.querySelectorAll(list)].map(li => {
                      const c = li.cloneNode(true);
-                     c.querySelectorAll('.rl-item__summary').forEach(p => p.remove());
-                     return {slug: li.dataset.slug, text: c.textContent.replace(/\\s+/g, ' ').trim(),
+                     c.querySelectorAll('.rl-marks, .rl-new').forEach(e => e.remove());
+                     // Material's instant navigation makes the page's links absolute.
+                     c.querySelectorAll('a').forEach(a => a.setAttribute('href', a.href));
+                     return {slug: li.dataset.slug, added: li.dataset.added, year: li.dataset.year || '',
+                             html: c.innerHTML.replace(/\\s+/g, ' ').trim(),
                              summary: li.querySelector('.rl-item__summary')?.textContent || ''}; })"""
-    open_list(page, "papers/")
-    plain = {item["slug"]: item for item in page.evaluate(items_of, "article ul.rl-list > li")}
-    page.select_option("select[name=sort]", "added")
+    open_list(page, path)
+    lists = "article ul.rl-list:not(.rl-results__list) > li, article ul.rl-start-list > li"
+    plain = {item["slug"]: item for item in page.evaluate(items_of, lists)}
+    page.select_option("select[name=sort]", sort)
     wait_ready(page)
     items: list[dict[str, str]] = page.evaluate(items_of, ".rl-results__list > li")
-    assert len(items) == 50
+    assert len(items) == min(50, len(plain))
     for item in items:
-        assert item["text"] == plain[item["slug"]]["text"]
-        assert item["summary"]
-        assert item["summary"] == (plain[item["slug"]]["summary"] or item["summary"])
-    shown = [faceted.paper(item["slug"]) for item in items]
-    assert any(p["status"] for p in shown)
+        assert item == plain[item["slug"]]
+    if path.startswith("topics/"):  # the page's own summaries, of the abstracts
+        assert any(item["summary"] for item in items)
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -455,15 +477,47 @@ def test_axe_finds_nothing_on_the_controls(page: Any, scheme: str) -> None:
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 
-def test_counts_show_what_each_choice_would_give(page: Any, faceted: BuiltSite) -> None:
-    open_list(page, "papers/?topic=quantum-computing")
-    options: dict[str, str] = page.evaluate(
-        """() => Object.fromEntries([...document.querySelector('select[name=topic]').options]
-                                    .map(o => [o.value, o.textContent]))"""
-    )
-    for topic in faceted.topics:
-        n = len(matching(faceted, in_topic(topic["id"])))
-        assert options[topic["id"]] == f"{topic['title']} ({n})"
-    label = page.locator("input[name=has][value=code] >> xpath=..").inner_text()
-    n = len(matching(faceted, lambda p: in_topic("quantum-computing")(p) and has(p, "code")))
-    assert label.strip() == f"code ({n})"
+COUNTED: dict[str, Callable[[Paper, str], bool]] = {
+    "topic": lambda p, v: v in {t["id"] for t in p["topics"]},
+    "status": lambda p, v: p["status"] == v,
+    "tag": lambda p, v: v in p["tags"],
+}
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"topic": "quantum-computing"},
+        {"topic": "ml-systems", "status": "to-read", "has": "code"},
+        {"tag": "survey", "has": "data"},
+    ],
+)
+def test_counts_show_what_each_choice_would_give(
+    page: Any, faceted: BuiltSite, chosen: dict[str, str]
+) -> None:
+    """A choice's count is what picking it would give: of the papers that pass every other
+    filter; the checkboxes, which add up, count the results as they are."""
+
+    def passes(p: Paper, leave_out: str = "") -> bool:
+        facets = all(COUNTED[f](p, v) for f, v in chosen.items() if f in COUNTED and f != leave_out)
+        return facets and all(has(p, kind) for kind in chosen.get("has", "").split(",") if kind)
+
+    open_list(page, "papers/?" + "&".join(f"{k}={v}" for k, v in chosen.items()))
+    assert set(all_results(page)) == matching(faceted, passes)
+    for facet, test in COUNTED.items():
+        options: dict[str, str] = page.evaluate(
+            """f => Object.fromEntries([...document.querySelector(`select[name=${f}]`).options]
+                                       .filter(o => o.value).map(o => [o.value, o.textContent]))""",
+            facet,
+        )
+        assert options
+        for value, text in options.items():
+            n = len(matching(faceted, lambda p: passes(p, facet) and test(p, value)))  # noqa: B023
+            assert text.endswith(f" ({n})"), (facet, value, text, n)
+    titles = {t["id"]: t["title"] for t in faceted.topics}
+    topics = page.evaluate("[...document.querySelector('select[name=topic]').options].map(o => o.text)")
+    assert [t.rsplit(" (", 1)[0] for t in topics[1:]] == list(titles.values())
+    for kind in ("code", "data"):
+        label = page.locator(f"input[name=has][value={kind}] >> xpath=..").inner_text()
+        n = len(matching(faceted, lambda p: passes(p) and has(p, kind)))  # noqa: B023
+        assert label.strip() == f"{kind} ({n})"

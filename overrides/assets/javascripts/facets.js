@@ -1,44 +1,119 @@
 /*
- * Filters and sorting of the list pages (All papers, each topic), answered by the Pagefind
- * index (site/pagefind/, generator/searchindex.py) with a search of no words, so a change
- * costs the same at 10,000 papers as at 215.
+ * Filters and sorting of the list pages (All papers, each topic), answered in the browser from
+ * the facet file (facets.json, generator/facetfile.py): one row per paper, filtered, sorted and
+ * counted here in one pass, a few ms at 10,000 papers. Pagefind's filtered search of no words
+ * sorts and counts in time quadratic in its results (benchmarks/FACETS.md), so it is asked only
+ * for words: its result ids map to papers of the facet file (pagefind/rl-facet-ids.json), and
+ * the filters apply to those, with no fragment loaded.
  *
  * - The form (`form.rl-facets`, generator/templates/_list.html.j2) is in the page, hidden;
  *   this script shows it. Without JavaScript the plain list stays, and while the filters are
  *   as the page starts (its topic, its order) the plain list is what shows.
- * - pagefind.js is loaded only when the reader touches a control (focus, pointer) or the URL
- *   holds a filter, from the form's `data-pagefind` (relative to the page: any sub-path works).
- * - Only the first PAGE results' data are fetched; "Show more" fetches the next.
+ * - facets.json is fetched only when the reader touches a control (focus, pointer) or the URL
+ *   holds a filter, from the form's `data-root` (relative to the page: any sub-path works);
+ *   pagefind.js and the ids only when there are words (or the words field is touched).
  * - The state lives in the query of the URL (`?topic=a&year=2020-2023&has=code&sort=year`,
  *   words as `text=`): each change is a history entry, back and forward restore it. Other
  *   parameters (the search box's `q`) are left alone.
  * - Material's instant navigation swaps pages without reloading this script: each page is
- *   set up from `document$`, and popstate is listened to once.
- * - Every text from the index goes in by textContent.
+ *   set up from `document$`, and popstate is listened to once. The files stay loaded.
+ * - Every text from the files goes in by textContent.
  * - After each redraw the results list dispatches `rl:list` (bubbling) for scripts that
- *   decorate list items (`li[data-slug]`); `form.dataset.state` is "busy" until the list and the counts are drawn, then "ready".
+ *   decorate list items (`li[data-slug]`); `form.dataset.state` is "busy" until the list and
+ *   the counts are drawn, then "ready"; `form.dataset.index` is "loaded" once facets.json is.
  */
 (() => {
   "use strict";
 
   const PAGE = 50;
   const TYPING_MS = 250;
-  const SORTS = { added: { added: "desc" }, year: { year: "desc" }, title: { title: "asc" } };
+  const SORTS = ["added", "year", "title"];
   const PARAMS = ["text", "topic", "year", "status", "tag", "has", "sort"];
-  const modules = new Map();
+  const FACETS_FILE = "facets.json";
+  const IDS_FILE = "rl-facet-ids.json"; // inside the Pagefind folder
+  const DAY = 86400000;
+  const SLUG_MAX = 72; // generator/slugs.py
+  const loaded = new Map(); // url -> Promise of the parsed file (kept across page views)
   let view = null;
+
+  function once(url, load) {
+    if (!loaded.has(url)) {
+      const loading = load(url);
+      loading.catch(() => loaded.delete(url)); // try again on the next change
+      loaded.set(url, loading);
+    }
+    return loaded.get(url);
+  }
+
+  async function fetchJSON(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  }
+
+  /** generator/slugs.py's slugify of an ASCII title (facetfile.ascii_slug): facets.json leaves
+   * out the slugs that are this. */
+  function asciiSlug(title) {
+    let slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    if (slug.length > SLUG_MAX) {
+      const cut = slug.slice(0, SLUG_MAX);
+      slug = cut.includes("-") ? cut.slice(0, cut.lastIndexOf("-")) : cut;
+    }
+    return slug || "paper";
+  }
+
+  /** facets.json as columns, with the lookups the filters need. */
+  function loadFacets(form) {
+    const url = new URL(form.dataset.root + FACETS_FILE, location.href).href;
+    return once(url, async () => {
+      const doc = await fetchJSON(url);
+      const col = Object.fromEntries(doc.fields.map((name, i) => [name, i]));
+      const rows = doc.papers;
+      const n = rows.length;
+      const d = {
+        n,
+        key: doc.key,
+        slug: rows.map((r) => r[col.slug] || asciiSlug(r[col.title])),
+        title: rows.map((r) => r[col.title]),
+        authors: rows.map((r) => r[col.authors]),
+        summary: rows.map((r) => r[col.summary]),
+        topics: rows.map((r) => r[col.topics]),
+        tags: rows.map((r) => r[col.tags]),
+        year: Int32Array.from(rows, (r) => r[col.year] || 0),
+        added: Int32Array.from(rows, (r) => r[col.added]),
+        date: Int32Array.from(rows, (r) => r[col.date]),
+        status: Int32Array.from(rows, (r) => r[col.status]),
+        has: Int32Array.from(rows, (r) => r[col.has]),
+        topicIds: doc.topics,
+        statuses: doc.statuses,
+        tagNames: doc.tags,
+        hasKinds: doc.has,
+        index: (list) => new Map(list.map((value, i) => [value, i])),
+      };
+      d.topicOf = d.index(doc.topics);
+      d.statusOf = d.index(doc.statuses);
+      d.tagOf = d.index(doc.tags);
+      return d;
+    });
+  }
 
   function loadPagefind(form) {
     const url = new URL(form.dataset.pagefind + "pagefind.js", location.href).href;
-    if (!modules.has(url)) {
-      const loading = import(url).then(async (pagefind) => {
-        await pagefind.init();
-        return pagefind;
-      });
-      loading.catch(() => modules.delete(url)); // try again on the next change
-      modules.set(url, loading);
-    }
-    return modules.get(url);
+    return once(url, async () => {
+      const pagefind = await import(url);
+      await pagefind.init();
+      return pagefind;
+    });
+  }
+
+  /** Pagefind's page id -> the paper's place in facets.json. */
+  function loadIds(form, d) {
+    const url = new URL(form.dataset.pagefind + IDS_FILE, location.href).href;
+    return once(url, async () => {
+      const doc = await fetchJSON(url);
+      if (doc.key !== d.key) throw new Error("the search index is of another list than facets.json");
+      return new Map(doc.ids.map((id, i) => [id, i]).filter(([id]) => id));
+    });
   }
 
   // --- the state: read from and written to the form and the URL ----------------------------
@@ -93,7 +168,7 @@
     const asked = (params.get("has") || "").split(",");
     state.has = offered.filter((h) => asked.includes(h));
     const sort = params.get("sort") || "";
-    state.sort = sort in SORTS || (sort === "match" && state.text.trim()) ? sort : "";
+    state.sort = SORTS.includes(sort) || (sort === "match" && state.text.trim()) ? sort : "";
     return state;
   }
 
@@ -159,137 +234,159 @@
     return location.pathname + (query ? `?${query}` : "") + location.hash;
   }
 
-  // --- Pagefind: filters, searches, counts ---------------------------------------------------
+  // --- filtering, sorting, counting: one pass over the papers ---------------------------------
 
-  /** The years of the range, as the index holds them ("2021"), or null for no year filter. */
-  function yearsOf(form, state) {
-    if (!state.from && !state.to) return null;
-    let [low, high] = [Number(state.from || -Infinity), Number(state.to || Infinity)];
-    if (low > high) [low, high] = [high, low];
-    return values(form.elements.to).filter((y) => Number(y) >= low && Number(y) <= high);
-  }
-
-  function filtersOf(form, state, leaveOut = "") {
-    const filters = { kind: "paper" };
-    if (state.topic && leaveOut !== "topic") filters.topic = state.topic;
-    const years = leaveOut === "year" ? null : yearsOf(form, state);
-    if (years) filters.year = { any: years };
-    if (state.status && leaveOut !== "status") filters.status = state.status;
-    if (state.tag && leaveOut !== "tag") filters.tag = state.tag;
-    if (state.has.length && leaveOut !== "has") filters.has = { all: state.has };
-    return filters;
-  }
-
-  /** Every result, in the state's order. Pagefind leaves out of a sorted search the pages
-   * without that sort key (papers of unknown year): they follow, newest added first. */
-  async function searchAll(pagefind, form, state) {
-    const term = state.text.trim() || null;
-    const filters = filtersOf(form, state);
-    const sort = sortOf(state, form);
-    if (yearsOf(form, state)?.length === 0) return { results: [], filters: {} };
-    const response = await pagefind.search(term, { filters, sort: SORTS[sort] || {} });
-    if (sort === "year") {
-      const all = await pagefind.search(term, { filters, sort: SORTS.added });
-      if (all.results.length > response.results.length) {
-        const seen = new Set(response.results.map((r) => r.id));
-        response.results = response.results.concat(all.results.filter((r) => !seen.has(r.id)));
-      }
-      response.filters = all.filters;
+  /** The papers that have the words, each with its place in Pagefind's ranking; null for none. */
+  async function wordsOf(v, d, text) {
+    const words = text.trim();
+    if (!words) return null;
+    if (v.words && v.words.text === words) return v.words.ranks;
+    const [pagefind, ids] = await Promise.all([loadPagefind(v.form), loadIds(v.form, d)]);
+    // No filters and no sort: Pagefind then loads no filter chunk and counts nothing.
+    const response = await pagefind.search(words);
+    const ranks = new Map();
+    for (const result of response.results) {
+      const i = ids.get(result.id);
+      if (i !== undefined && !ranks.has(i)) ranks.set(i, ranks.size);
     }
-    return response;
+    v.words = { text: words, ranks };
+    return ranks;
   }
 
-  /** Counts for each choice: of the results as they are, or for a facet that has a value, of
-   * the results without it (what picking another value of it would give). */
-  async function countsOf(pagefind, form, state, response) {
-    const counts = { ...response.filters };
-    // Checkboxes add up (code and data): their counts are of the results as they are.
-    const chosen = { topic: state.topic, status: state.status, tag: state.tag };
-    const term = state.text.trim() || null;
-    await Promise.all(
-      Object.entries(chosen)
-        .filter(([, value]) => value)
-        .map(async ([facet]) => {
-          const other = await pagefind.search(term, { filters: filtersOf(form, state, facet) });
-          counts[facet] = other.filters[facet];
-        }),
-    );
-    return counts;
+  const TOPIC = 1;
+  const YEAR = 2;
+  const STATUS = 3;
+  const TAG = 4;
+  const HAS = 5;
+
+  /** The results in the state's order, and the counts of each choice: for a facet, of the
+   * papers that pass every other filter (what picking a value of it would give); for the
+   * checkboxes, which add up, of the results as they are. */
+  function answer(d, form, state, ranks) {
+    const lookup = (map, value) => (value ? (map.has(value) ? map.get(value) : -2) : -1);
+    const topic = lookup(d.topicOf, state.topic);
+    const status = lookup(d.statusOf, state.status);
+    const tag = lookup(d.tagOf, state.tag);
+    const hasMask = state.has.reduce((mask, kind) => mask | (1 << d.hasKinds.indexOf(kind)), 0);
+    const years = Boolean(state.from || state.to);
+    let [low, high] = [Number(state.from || 0), Number(state.to || 9999)];
+    if (low > high) [low, high] = [high, low];
+    const counts = { topic: new Int32Array(d.topicIds.length), status: new Int32Array(d.statuses.length), tag: new Int32Array(d.tagNames.length), has: new Int32Array(d.hasKinds.length) };
+    const results = [];
+    for (let i = 0; i < d.n; i++) {
+      if (ranks && !ranks.has(i)) continue;
+      // The filters this paper fails: it is a result if none, counted for a facet if only that one.
+      let misses = 0;
+      let missed = 0;
+      const miss = (facet) => {
+        misses++;
+        missed = facet;
+      };
+      if (topic !== -1 && !d.topics[i].includes(topic)) miss(TOPIC);
+      if (years && !(d.year[i] && d.year[i] >= low && d.year[i] <= high)) miss(YEAR);
+      if (status !== -1 && d.status[i] !== status) miss(STATUS);
+      if (tag !== -1 && !d.tags[i].includes(tag)) miss(TAG);
+      if ((d.has[i] & hasMask) !== hasMask) miss(HAS);
+      if (misses > 1) continue;
+      if (!misses || missed === TOPIC) for (const t of d.topics[i]) counts.topic[t]++;
+      if ((!misses || missed === STATUS) && d.status[i] >= 0) counts.status[d.status[i]]++;
+      if (!misses || missed === TAG) for (const t of d.tags[i]) counts.tag[t]++;
+      if (misses) continue;
+      for (let k = 0; k < d.hasKinds.length; k++) if (d.has[i] & (1 << k)) counts.has[k]++;
+      results.push(i);
+    }
+    // facets.json is in title order: the results are too.
+    const sort = sortOf(state, form);
+    if (sort === "match" && ranks) results.sort((a, b) => ranks.get(a) - ranks.get(b));
+    else if (sort === "added") results.sort((a, b) => d.added[a] - d.added[b]);
+    else if (sort === "year") {
+      // Newest first; papers of one year, and those of no year (last), newest added first.
+      results.sort((a, b) => (d.year[b] || -1e4) - (d.year[a] || -1e4) || d.added[a] - d.added[b]);
+    }
+    return { results, counts };
   }
 
-  function showCounts(form, counts) {
-    const label = (el) => {
-      if (el.dataset.label === undefined) el.dataset.label = el.textContent;
+  function showCounts(form, d, counts) {
+    const label = (el, text) => {
+      if (el.dataset.label === undefined) el.dataset.label = text;
       return el.dataset.label;
     };
-    for (const facet of ["topic", "status", "tag"]) {
+    const facets = { topic: d.topicOf, status: d.statusOf, tag: d.tagOf };
+    for (const [facet, of] of Object.entries(facets)) {
       const select = form.elements[facet];
       if (!select) continue;
       for (const option of select.options) {
         if (!option.value) continue;
-        const n = (counts[facet] || {})[option.value] || 0;
-        option.textContent = `${label(option)} (${n})`;
+        const n = of.has(option.value) ? counts[facet][of.get(option.value)] : 0;
+        const text = `${label(option, option.textContent)} (${n})`;
+        if (option.textContent !== text) option.textContent = text;
       }
     }
     for (const box of hasBoxes(form)) {
-      const text = box.nextSibling;
-      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
-      const n = (counts.has || {})[box.value] || 0;
-      if (box.dataset.label === undefined) box.dataset.label = text.textContent;
-      text.textContent = `${box.dataset.label} (${n})`;
+      const node = box.nextSibling;
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const k = d.hasKinds.indexOf(box.value);
+      node.textContent = `${label(box, node.textContent)} (${k < 0 ? 0 : counts.has[k]})`;
     }
   }
 
-  // --- drawing ---------------------------------------------------------------------------------
+  // --- drawing: the plain list's markup (generator/templates/_list.html.j2) -----------------
 
-  function slugOf(data) {
-    const match = /\/papers\/([^/?#]+)\/?(?:index\.html)?(?:[?#].*)?$/.exec(data.raw_url || data.url || "");
-    return match ? decodeURIComponent(match[1]) : null;
+  /** The summaries the page's own lists show (a topic page's are of the abstract). */
+  function pageSummaries(v) {
+    if (!v.summaries) {
+      v.summaries = new Map();
+      const article = v.form.closest("article") || document;
+      for (const p of article.querySelectorAll("li.rl-item[data-slug] > .rl-item__summary")) {
+        v.summaries.set(p.parentElement.dataset.slug, p.textContent);
+      }
+    }
+    return v.summaries;
   }
 
-  function item(v, data) {
-    const slug = slugOf(data);
+  function item(v, d, i) {
+    const slug = d.slug[i];
     const li = document.createElement("li");
     li.className = "rl-item";
-    if (!slug) return li;
-    const meta = data.meta || {};
     li.dataset.slug = slug;
-    if (meta.year) li.dataset.year = meta.year;
+    li.dataset.added = new Date(d.date[i] * DAY).toISOString().slice(0, 10);
+    if (d.year[i]) li.dataset.year = d.year[i];
     const a = document.createElement("a");
     a.className = "rl-item__title";
     a.href = `${v.root}papers/${encodeURIComponent(slug)}/`;
-    a.textContent = meta.title || slug;
+    a.textContent = d.title[i];
     li.append(a);
-    if (meta.authors) {
-      const credit = document.createElement("span");
-      credit.className = "rl-item__credit";
-      credit.textContent = meta.authors;
-      li.append(" · ", credit);
+    const credit = [d.authors[i], d.year[i] ? String(d.year[i]) : ""].filter(Boolean).join(", ");
+    if (credit) {
+      const span = document.createElement("span");
+      span.className = "rl-item__credit";
+      span.textContent = credit;
+      li.append(" · ", span);
     }
-    const topics = ((data.filters || {}).topic || []).filter((id) => id !== v.form.dataset.topic && v.topics.has(id));
+    const topics = d.topics[i].map((t) => d.topicIds[t]).filter((id) => id !== v.form.dataset.topic && v.topics.has(id));
     if (topics.length) {
       const span = document.createElement("span");
       span.className = "rl-item__topics";
-      topics.forEach((id, i) => {
+      topics.forEach((id, k) => {
         const link = document.createElement("a");
         link.href = `${v.root}topics/${encodeURIComponent(id)}/`;
         link.textContent = v.topics.get(id);
-        span.append(...(i ? [", ", link] : [link]));
+        span.append(...(k ? [", ", link] : [link]));
       });
       li.append(" — ", span);
     }
-    // The status is a filter of the record (one value), so it needs no meta of its own.
-    const status = ((data.filters || {}).status || [])[0];
-    if (status) {
+    if (d.status[i] >= 0) {
+      const status = d.statuses[d.status[i]];
       const span = document.createElement("span");
       span.className = `rl-item__status rl-item__status--${status}`;
       span.textContent = status;
       li.append(" · ", span);
     }
-    if (meta.summary) {
+    const summary = pageSummaries(v).get(slug) ?? d.summary[i];
+    if (summary) {
       const p = document.createElement("p");
       p.className = "rl-item__summary";
-      p.textContent = meta.summary;
+      p.textContent = summary;
       li.append(p);
     }
     return li;
@@ -315,18 +412,14 @@
     return box;
   }
 
-  async function showMore(v, focus) {
-    const token = v.token;
+  function showMore(v, focus) {
     resultsBox(v);
     // Held, not looked up: other scripts put buttons and lists inside the items (marks.js).
     const { list, more } = v;
-    const next = v.results.slice(v.shown, v.shown + PAGE);
-    const datas = await Promise.all(next.map((r) => r.data()));
-    if (token !== v.token) return;
-    const items = datas.map((data) => item(v, data));
+    const items = v.results.slice(v.shown, v.shown + PAGE).map((i) => item(v, v.data, i));
     if (v.shown === 0) list.replaceChildren(...items);
     else list.append(...items);
-    v.shown += next.length;
+    v.shown += items.length;
     const left = v.results.length - v.shown;
     more.hidden = left <= 0;
     more.textContent = `Show ${Math.min(left, PAGE)} more (${left} not shown)`;
@@ -340,7 +433,7 @@
     return `${count} paper${count === 1 ? "" : "s"} match${count === 1 ? "es" : ""}, ${order}.`;
   }
 
-  /** Show what `state` asks for: the plain list, or the results of the index. */
+  /** Show what `state` asks for: the plain list, or the papers of facets.json that match. */
   async function draw(v, state) {
     const token = ++v.token;
     const status = v.form.querySelector(".rl-facets__status");
@@ -352,42 +445,53 @@
       return;
     }
     v.form.dataset.state = "busy";
-    let pagefind;
+    let d, ranks;
     try {
-      pagefind = await loadPagefind(v.form);
+      d = await loadFacets(v.form);
+      warmedUp(v.form);
+      ranks = await wordsOf(v, d, state.text);
     } catch (error) {
       if (token !== v.token) return;
-      status.textContent = "The filters could not load the search index; the list below is complete.";
+      status.textContent = d
+        ? "The search index could not be loaded; filters without words still work."
+        : "The filters could not be loaded; the list below is complete.";
       v.form.dataset.state = "ready";
       return;
     }
-    const response = await searchAll(pagefind, v.form, state);
     if (token !== v.token) return;
-    v.results = response.results;
+    const { results, counts } = answer(d, v.form, state, ranks);
+    v.data = d;
+    v.results = results;
     v.shown = 0;
-    await showMore(v, false);
-    if (token !== v.token) return;
+    showMore(v, false);
     v.plain.hidden = true;
     resultsBox(v).hidden = false;
-    status.textContent = describe(v, state, v.results.length);
+    status.textContent = describe(v, state, results.length);
     v.form.dispatchEvent(new CustomEvent("rl:facets", { bubbles: true }));
-    const counts = await countsOf(pagefind, v.form, state, response);
-    if (token !== v.token) return;
-    showCounts(v.form, counts);
+    showCounts(v.form, d, counts);
     v.form.dataset.state = "ready";
   }
 
-  /** A reader who touches a control is about to change it: load the index meanwhile (the
-   * script, its WebAssembly and the filter chunks, which the counts need anyway). */
-  function warmUp(form) {
-    if (form.dataset.index) return;
-    form.dataset.index = "loading";
-    loadPagefind(form)
-      .then((pagefind) => pagefind.filters())
-      .then(
-        () => (form.dataset.index = "loaded"),
+  function warmedUp(form) {
+    if (form.isConnected) form.dataset.index = "loaded";
+  }
+
+  /** A reader who touches a control is about to change it: load facets.json meanwhile, and
+   * for the words field Pagefind and its ids too. */
+  function warmUp(form, words) {
+    const facets = loadFacets(form);
+    if (!form.dataset.index) {
+      form.dataset.index = "loading";
+      facets.then(
+        () => warmedUp(form),
         () => delete form.dataset.index,
       );
+    }
+    if (words) {
+      facets
+        .then((d) => Promise.all([loadPagefind(form), loadIds(form, d)]))
+        .catch(() => {}); // told when the words are drawn
+    }
   }
 
   // --- wiring ------------------------------------------------------------------------------
@@ -409,7 +513,7 @@
     const plain = form && form.parentElement.querySelector("ul.rl-list");
     if (!form || !plain || !form.elements.sort) return;
     const topics = new Map([...form.elements.topic.options].filter((o) => o.value).map((o) => [o.value, o.textContent]));
-    const v = { form, plain, root: form.dataset.root, topics, token: 0, results: [], shown: 0, box: null, list: null, more: null, path: location.pathname };
+    const v = { form, plain, root: form.dataset.root, topics, token: 0, data: null, results: [], shown: 0, box: null, list: null, more: null, words: null, summaries: null, path: location.pathname };
     view = v;
     let typing = null;
     form.addEventListener("submit", (event) => {
@@ -433,8 +537,8 @@
       clearTimeout(typing);
       typing = setTimeout(() => change(v, true), TYPING_MS);
     });
-    form.addEventListener("focusin", () => warmUp(form));
-    form.addEventListener("pointerdown", () => warmUp(form));
+    form.addEventListener("focusin", (event) => warmUp(form, event.target.name === "text"));
+    form.addEventListener("pointerdown", (event) => warmUp(form, event.target.name === "text"));
     const state = fromURL(form);
     toForm(form, state);
     form.hidden = false;
