@@ -10,6 +10,7 @@ a folder beside site/ that replaces site/ only when the build succeeds.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import json
 import os
@@ -312,7 +313,10 @@ def _index(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
         try:
-            count = asyncio.run(_pagefind(folder, out, language))
+            # In a thread of its own: asyncio.run refuses a thread that already runs a loop
+            # (a caller's, such as Playwright's in the tests).
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                count = pool.submit(asyncio.run, _pagefind(folder, out, language)).result()
         except SiteError:
             raise
         except Exception as exc:  # the service raises bare Exceptions with Pagefind's message
