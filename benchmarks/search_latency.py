@@ -130,8 +130,7 @@ def measure_search(site: Path, runs: int = 3) -> SearchCost | None:
 
 def index_site(root: Path, site: Path) -> int:
     """Write the Pagefind index of the project at `root` (generated before) into `site`."""
-    from generator import pipeline, searchindex
-    from generator import site as mkdocs
+    from generator import indexing, pipeline, searchindex
     from generator.progress import Progress
 
     project = pipeline.Project(root)
@@ -139,7 +138,7 @@ def index_site(root: Path, site: Path) -> int:
     memo = project.memo()
     built = pipeline._known_site(project, progress, memo, memo.scan(project.content, project.mkdocs_yml))
     documents = [(r.url, searchindex.record_html(r)) for r in searchindex.records(built)]
-    mkdocs.write_search_index(documents, site, progress)
+    indexing.write_search_index(documents, site, progress)
     return len(documents)
 
 

@@ -31,7 +31,7 @@ The file, one paper a line (a one-line diff per changed paper):
 
 `search_ids(facets_json, fragments)` pairs each paper of the file with its Pagefind page id (the
 name of its fragment), so that a search of words answers with papers of the facet file without
-loading a fragment per result. `site.write_search_index` writes it beside the index.
+loading a fragment per result. `indexing.write_search_index` writes it beside the index.
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from . import frontmatter as fm
+from .write import put_bytes
 from .yamlemit import WIDTH as WIDTH  # re-exported: the width of the YAML written
 from .yamlemit import dump_yaml as dump_yaml  # re-exported: match.py writes new files with it
 
@@ -272,20 +273,9 @@ def write_atomic(path: Path, data: str) -> bool:
     except FileNotFoundError:
         pass
     temp = path.with_name(f".{path.name}.{os.getpid()}.import-tmp")
-    _write_bytes(temp, encoded)
+    put_bytes(temp, encoded)
     os.replace(temp, path)
     return True
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """`path.write_bytes(data)` (same flags and mode) without the buffered file object: one file of 10,000."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
 
 
 def write_plan(papers_dir: Path, writes: dict[Path, str], ledger_path: Path, ledger_text: str) -> int:
@@ -306,7 +296,7 @@ def write_plan(papers_dir: Path, writes: dict[Path, str], ledger_path: Path, led
         staging = papers_dir.with_name(f".{papers_dir.name}.{os.getpid()}.import-tmp")
         staging.mkdir()
         for name in names:
-            _write_bytes(staging / name, writes[papers_dir / name].encode("utf-8"))
+            put_bytes(staging / name, writes[papers_dir / name].encode("utf-8"))
         os.replace(staging, papers_dir)  # rename(2) replaces an empty folder
         written = len(names)
     else:

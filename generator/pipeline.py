@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import searchindex, validate
+from . import indexing, searchindex, validate
 from . import site as mkdocs
 from .classify import classify
 from .incremental import Inputs, Memo, NoMemo
@@ -280,7 +280,7 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
 
             def finish(folder: Path) -> None:
                 stamp = project.root / ".cache" / "search-index.json"
-                mkdocs.write_search_index(documents, folder, progress, reuse=(project.site, stamp))
+                indexing.write_search_index(documents, folder, progress, reuse=(project.site, stamp))
 
             try:
                 mkdocs.build(

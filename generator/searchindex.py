@@ -1,7 +1,7 @@
 """The search index's records: one per paper page and per topic page, from the Site alone.
 
 Pure: `records(site)` says what Pagefind indexes and `record_html(record)` writes
-one record as the small HTML document Pagefind reads (`site.write_search_index`
+one record as the small HTML document Pagefind reads (`indexing.write_search_index`
 hands them over).  HTML rather than Pagefind's custom records because only HTML
 carries weights: the title is an `h1` of weight 10, so a title match outranks
 any number of abstract matches.

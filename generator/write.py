@@ -73,7 +73,8 @@ def _same(path: str, data: bytes, st: os.stat_result) -> bool:
         return False
 
 
-def _put(path: str, data: bytes) -> None:
+def put_bytes(path: Path | str, data: bytes) -> None:
+    """Write `data` to `path` (never through a link) with one descriptor, no buffered file object."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o666)
     try:
         view = memoryview(data)
@@ -88,7 +89,7 @@ def replace_file(path: Path | str, data: bytes) -> None:
     head, name = os.path.split(path)
     tmp = os.path.join(head, f".{name}.{os.getpid()}.tmp")
     try:
-        _put(tmp, data)
+        put_bytes(tmp, data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -167,7 +168,7 @@ def _write_fresh(
         for i, (rel, data) in enumerate(encoded.items()):
             if tick:
                 tick(i, len(encoded))
-            _put(_make_parents(tmp, rel, made), data)
+            put_bytes(_make_parents(tmp, rel, made), data)
             report.written.append(rel)
         if _is_dir(dest):  # an empty folder
             os.rmdir(dest)

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from generator import facetfile, searchindex
+from generator.indexing import write_search_index
 from generator.model import Link, Paper
 from generator.progress import Progress
-from generator.site import write_search_index
 from generator.sitemodel import Site, sort_papers
 from generator.slugs import slugify
 

@@ -1,5 +1,5 @@
 """`build` keeps the Pagefind index it built before when the pages it indexes did not change
-(generator/site.py, write_search_index's `reuse`), and rebuilds it whenever they or the old
+(generator/indexing.py, write_search_index's `reuse`), and rebuilds it whenever they or the old
 index did.  Pagefind is made unrunnable (PAGEFIND_BINARY_PATH names no program) where it must
 not run: a build that ran it would fail."""
 
