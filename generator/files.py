@@ -84,12 +84,14 @@ def parse_file(path: Path, rep: Reporter) -> fm.Document | None:
     return parse_text(text, rep)
 
 
-def parse_text(text: str, rep: Reporter) -> fm.Document | None:
-    try:
-        doc = fm.parse(text)
-    except FrontMatterError as exc:
-        rep.error(exc.pos, exc.message)
-        return None
+def parse_text(text: str, rep: Reporter, doc: fm.Document | None = None) -> fm.Document | None:
+    """Parse `text`, reporting what is wrong; `doc` is its parse when the caller has it already."""
+    if doc is None:
+        try:
+            doc = fm.parse(text)
+        except FrontMatterError as exc:
+            rep.error(exc.pos, exc.message)
+            return None
     for key, first, second in doc.duplicates:
         rep.error(
             second,

@@ -103,9 +103,19 @@ def load_paper(
 
 
 def load_paper_text(
-    text: str, display: str, topic_ids: tuple[str, ...], file_name: str
+    text: str,
+    display: str,
+    topic_ids: tuple[str, ...],
+    file_name: str,
+    *,
+    doc: fm.Document | None = None,
 ) -> tuple[Paper | None, list[Problem]]:
-    """`load_paper` of a file's text before it is written (the importer checks what it would write)."""
+    """`load_paper` of a file's text before it is written (the importer checks what it would write).
+
+    `doc` is `frontmatter.parse(text)` when the caller has it already (the importer builds it
+    from the values it wrote, `yamlemit.dump_mapping`); the positions of the problems, and of
+    the paper's origin, are then those of its nodes.
+    """
     rep = Reporter(display)
     _check_file_name(rep, file_name)
     size = len(text.encode("utf-8"))
@@ -116,7 +126,7 @@ def load_paper_text(
         )
         return None, rep.problems
     rep.text = text
-    return _paper(rep, parse_text(text, rep), file_name, topic_ids)
+    return _paper(rep, parse_text(text, rep, doc), file_name, topic_ids)
 
 
 def _check_file_name(rep: Reporter, file_name: str) -> None:

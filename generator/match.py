@@ -31,11 +31,12 @@ from .files import MAX_FILE_BYTES
 from .load import PAPER_FIELDS, load_paper_text
 from .merge import Existing, field_digest, key_hash, merge_entry, read_existing, render_owned
 from .model import Problem
-from .paperfile import FIELDS, LEDGER, canonical, dump_yaml, new_fields
+from .paperfile import FIELDS, LEDGER, canonical, new_fields
 from .slugs import slugify
 from .sources.dump import DumpEntry, source_entry
 from .sources.entry import SourceEntry
 from .text import title_key
+from .yamlemit import dump_mapping
 
 
 @dataclass
@@ -152,10 +153,20 @@ def _duplicates(entries: Sequence[SourceEntry], display: str, where: str) -> dic
 
 
 def _check(
-    text: str, slug: str, entry: SourceEntry, fields: Iterable[str], display: str, topic_ids: tuple[str, ...]
+    text: str,
+    slug: str,
+    entry: SourceEntry,
+    fields: Iterable[str],
+    display: str,
+    topic_ids: tuple[str, ...],
+    doc: fm.Document | None = None,
 ) -> list[Problem]:
-    """Problems the loader finds in the importer's fields of a file about to be written, at the entry."""
-    _paper, found = load_paper_text(text, f"papers/{slug}.md", topic_ids, f"{slug}.md")
+    """Problems the loader finds in the importer's fields of a file about to be written, at the entry.
+
+    `doc` is the parse of `text` when it is known (positions do not matter: problems are
+    shown at the entry).
+    """
+    _paper, found = load_paper_text(text, f"papers/{slug}.md", topic_ids, f"{slug}.md", doc=doc)
     wrote = set(fields)
     out = []
     for problem in found:
@@ -275,8 +286,11 @@ def make_plan(
                 "key": key,
                 fmt: render_owned({f: field_digest(values[f]) for f in FIELDS if f in values}),
             }
-            text = "---\n" + dump_yaml(new_fields(values, added, record)) + "---\n"
-            found = _check(text, slug, entry, values, display, topic_ids)
+            front, meta = dump_mapping(new_fields(values, added, record))
+            text = "---\n" + front + "---\n"
+            # The file as the loader would parse it, built from the values rather than read back.
+            parsed = fm.Document(meta, "", text.count("\n") + 1, ()) if meta is not None else None
+            found = _check(text, slug, entry, values, display, topic_ids, parsed)
             if found:
                 problems.extend(found)
                 continue

@@ -42,7 +42,7 @@ import yaml
 from . import frontmatter as fm
 from .write import put_bytes
 from .yamlemit import WIDTH as WIDTH  # re-exported: the width of the YAML written
-from .yamlemit import dump_yaml as dump_yaml  # re-exported: match.py writes new files with it
+from .yamlemit import dump_yaml
 
 #: Fields the importer writes, in file order (after `title` comes `added`, on new files).
 FIELDS: tuple[str, ...] = (

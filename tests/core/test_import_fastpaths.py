@@ -4,6 +4,9 @@
 it hands libyaml's emitter the events PyYAML's representer would make, without
 running the representer; these tests hold the two equal on every kind of value the
 importer writes and on text chosen to hit every YAML quoting and folding rule.
+`yamlemit.dump_mapping` also builds the nodes our front-matter reader reads back from that
+text, so the importer checks a new file without parsing it: the same texts, the same `plain`
+flags (the emitter's choice of style, which YAML 1.1 checks look at) and the same structure.
 `merge.field_digest` (recorded in every imported file) hashes the same JSON as before.
 """
 
@@ -18,7 +21,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import frontmatter as fm
 from generator import merge, paperfile, yamlemit
+from generator.load import load_paper_text
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -185,3 +190,127 @@ def test_field_digest_is_the_json_digest(value: object) -> None:
     assert merge.field_digest(value) == reference_digest(value)
     if isinstance(value, list):
         assert merge.field_digest(tuple(value)) == reference_digest(value)
+
+
+def shape(node: fm.Node) -> object:
+    """A node without its positions: what the loader's checks look at."""
+    if isinstance(node, fm.Scalar):
+        return (node.text, node.plain)
+    if isinstance(node, fm.Seq):
+        return [shape(item) for item in node.items]
+    return {"map": [(shape(key), shape(value)) for key, value in node.entries]}
+
+
+def read_back(text: str) -> fm.Map:
+    return fm.parse("---\n" + text + "---\n").meta
+
+
+@SETTINGS
+@given(st.dictionaries(TEXT, VALUE, max_size=8))
+def test_dump_mapping_builds_the_nodes_the_reader_reads_back(data: dict[str, object]) -> None:
+    text, meta = yamlemit.dump_mapping(data)
+    assert text == pyyaml(data)
+    assert meta is not None  # text keys, and values the importer writes: always built
+    assert shape(meta) == shape(read_back(text))
+
+
+def test_every_character_is_plain_exactly_when_the_reader_finds_it_plain() -> None:
+    """libyaml writes a character plain or not by its class (printable to it, a line break)."""
+    texts = [f"a{chr(i)}b" for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF] + ["a\U0001f600b"]
+    text, meta = yamlemit.dump_mapping({"texts": list(texts)})
+    assert meta is not None
+    built, read = meta.entries[0][1], read_back(text).entries[0][1]
+    assert isinstance(built, fm.Seq) and isinstance(read, fm.Seq)
+    wrong = [shape(b) for b, r in zip(built.items, read.items, strict=True) if shape(b) != shape(r)]
+    assert wrong == []
+    plain = sum(isinstance(item, fm.Scalar) and item.plain for item in built.items)
+    assert 0 < plain < len(texts)  # both styles were met
+
+
+# Where a character stands decides for the ASCII indicators, spaces, blanks and breaks.
+CONTEXTS = ["{c}", "{c}a", "a{c}", "a {c}b", "a{c} b", "{c} a", "a {c}", "{c}{c}", "--{c}", "..{c}"]
+POSITIONAL = [chr(i) for i in range(0x100)] + ["\u2028", "\u2029", "\ufeff", "\U0001f600"]
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_characters_where_they_stand_are_plain_exactly_when_the_reader_finds_them_plain(
+    context: str,
+) -> None:
+    data: dict[str, object] = {t: [t] for t in (context.format(c=c) for c in POSITIONAL)}
+    text, meta = yamlemit.dump_mapping(data)
+    assert meta is not None
+    read = read_back(text)
+    wrong = [
+        key.text
+        for (key, value), (k, v) in zip(meta.entries, read.entries, strict=True)
+        if shape(key) != shape(k) or shape(value) != shape(v)
+    ]
+    assert wrong == []
+
+
+def test_keys_that_are_not_text_are_left_to_the_reader() -> None:
+    """1 and '1' are one key to the reader (a duplicate): the text is parsed then."""
+    data: dict[object, object] = {1: "a", "1": "b"}
+    text, meta = yamlemit.dump_mapping(data)  # type: ignore[arg-type]
+    assert meta is None
+    assert fm.parse("---\n" + text + "---\n").duplicates
+
+
+# Values the loader refuses in a paper file, or reads as something else than text.
+REFUSED = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<b>bold</b> title",
+        "On <img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "y",
+        "n",
+        "1.2.3",
+        "2020-1-1",
+        ".",
+        "a b",
+        "http://doi.org/10.1/x",
+        "javascript:alert(1)",
+        "10.1000/ok",
+        "2401.01234",
+        "https://example.org/a",
+        "nonsense",
+        "misc",
+        "\u2028",
+    ]
+)
+IMPORTER_TEXT = st.one_of(TEXT, REFUSED)
+PAPER = st.fixed_dictionaries(
+    {"title": IMPORTER_TEXT},
+    optional={
+        "abstract": IMPORTER_TEXT,
+        "authors": st.lists(IMPORTER_TEXT, max_size=3),
+        "year": st.one_of(st.integers(), IMPORTER_TEXT),
+        "venue": IMPORTER_TEXT,
+        "type": IMPORTER_TEXT,
+        "cite_key": IMPORTER_TEXT,
+        "doi": IMPORTER_TEXT,
+        "arxiv": IMPORTER_TEXT,
+        "url": IMPORTER_TEXT,
+        "pdf": IMPORTER_TEXT,
+        "tags": st.lists(IMPORTER_TEXT, max_size=3),
+        "code": st.lists(IMPORTER_TEXT, max_size=2),
+        "bib_fields": st.dictionaries(st.sampled_from(["pages", "note", "Bad Name", "title"]), IMPORTER_TEXT),
+    },
+)
+
+
+@SETTINGS
+@given(PAPER)
+def test_checking_the_built_nodes_finds_what_parsing_the_file_finds(values: dict[str, object]) -> None:
+    """The importer's check of a new file, on the nodes it built, reports what the loader reports."""
+    record: dict[str, object] = {"from": "library.bib", "key": "0123456789ab", "bib": "title=1a2b3c4d5e"}
+    front, meta = yamlemit.dump_mapping(paperfile.new_fields(values, dt.date(2026, 1, 2), record))
+    assert meta is not None
+    text = "---\n" + front + "---\n"
+    doc = fm.Document(meta, "", text.count("\n") + 1, ())
+    assert shape(doc.meta) == shape(fm.parse(text).meta)
+    built = load_paper_text(text, "papers/x.md", ("ml",), "x.md", doc=doc)
+    parsed = load_paper_text(text, "papers/x.md", ("ml",), "x.md")
+    assert [(p.message, p.severity) for p in built[1]] == [(p.message, p.severity) for p in parsed[1]]
+    assert (built[0] is None) == (parsed[0] is None)
