@@ -73,19 +73,25 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
 
 def clean(text: str) -> str:
     """One line of text: no BOM or control characters, single spaces."""
+    # Printable text (to Python) has no control character, BOM or whitespace but ' ': with
+    # single spaces inside only, it is clean already, as most text is.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def clean_entry(entry: SourceEntry) -> SourceEntry:
     """The entry with every text cleaned (see the module docstring for what is cleaned)."""
+    title, abstract = clean(entry.title), clean(entry.abstract)
+    authors = tuple(a for a in map(clean, entry.authors) if a)
+    venue = clean(entry.venue) or None if entry.venue is not None else None
+    tags = tuple(dict.fromkeys(t for t in map(clean, entry.tags) if t))
+    bib_fields = tuple((k, c) for k, c in ((k, clean(v)) for k, v in entry.bib_fields) if c)
+    cleaned = (title, abstract, authors, venue, tags, bib_fields)
+    if cleaned == (entry.title, entry.abstract, entry.authors, entry.venue, entry.tags, entry.bib_fields):
+        return entry  # clean already, as most entries are (a frozen record is slow to copy)
     return replace(
-        entry,
-        title=clean(entry.title),
-        abstract=clean(entry.abstract),
-        authors=tuple(a for a in (clean(a) for a in entry.authors) if a),
-        venue=clean(entry.venue) or None if entry.venue is not None else None,
-        tags=tuple(dict.fromkeys(t for t in (clean(t) for t in entry.tags) if t)),
-        bib_fields=tuple((k, clean(v)) for k, v in entry.bib_fields if clean(v)),
+        entry, title=title, abstract=abstract, authors=authors, venue=venue, tags=tags, bib_fields=bib_fields
     )
 
 

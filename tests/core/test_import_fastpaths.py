@@ -7,7 +7,8 @@ importer writes and on text chosen to hit every YAML quoting and folding rule.
 `yamlemit.dump_mapping` also builds the nodes our front-matter reader reads back from that
 text, so the importer checks a new file without parsing it: the same texts, the same `plain`
 flags (the emitter's choice of style, which YAML 1.1 checks look at) and the same structure.
-`merge.field_digest` (recorded in every imported file) hashes the same JSON as before.
+`merge.field_digest` (recorded in every imported file) hashes the same JSON as before, and
+`match.clean`, which returns text that is clean already as it is, cleans as the regex and split do.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import frontmatter as fm
-from generator import merge, paperfile, yamlemit
+from generator import match, merge, paperfile, yamlemit
 from generator.load import load_paper_text
+from generator.sources.entry import SourceEntry
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -314,3 +316,49 @@ def test_checking_the_built_nodes_finds_what_parsing_the_file_finds(values: dict
     parsed = load_paper_text(text, "papers/x.md", ("ml",), "x.md")
     assert [(p.message, p.severity) for p in built[1]] == [(p.message, p.severity) for p in parsed[1]]
     assert (built[0] is None) == (parsed[0] is None)
+
+
+def reference_clean(text: str) -> str:
+    """match.clean before its fast path."""
+    return " ".join(match._CONTROL.sub(" ", text).split())
+
+
+WHITESPACE = st.sampled_from(
+    [" ", "  ", "\t", "\n", "\r", "\x0b", "\x1c", "\x85", "\xa0", "\u2028", "\u3000"]
+)
+DIRTY = st.lists(
+    st.one_of(TEXT, WHITESPACE, st.sampled_from(["\x00", "\x07", "\x7f", "\x9f", "\ufeff", "\u200b"]))
+)
+
+
+@SETTINGS
+@given(st.one_of(TEXT, DIRTY.map("".join)))
+def test_clean_is_the_regex_and_split(text: str) -> None:
+    assert match.clean(text) == reference_clean(text)
+
+
+@SETTINGS
+@given(
+    st.builds(
+        SourceEntry,
+        line=st.just(1),
+        col=st.just(1),
+        title=TEXT,
+        abstract=TEXT,
+        authors=st.lists(TEXT, max_size=3).map(tuple),
+        venue=st.one_of(st.none(), TEXT),
+        tags=st.lists(TEXT, max_size=3).map(tuple),
+        bib_fields=st.lists(st.tuples(st.sampled_from(["pages", "note"]), TEXT), max_size=2).map(tuple),
+    )
+)
+def test_clean_entry_cleans_every_text(entry: SourceEntry) -> None:
+    cleaned = match.clean_entry(entry)
+    assert cleaned.title == reference_clean(entry.title)
+    assert cleaned.abstract == reference_clean(entry.abstract)
+    assert cleaned.authors == tuple(a for a in map(reference_clean, entry.authors) if a)
+    assert cleaned.venue == (reference_clean(entry.venue) or None if entry.venue is not None else None)
+    assert cleaned.tags == tuple(dict.fromkeys(t for t in map(reference_clean, entry.tags) if t))
+    assert cleaned.bib_fields == tuple(
+        (k, reference_clean(v)) for k, v in entry.bib_fields if reference_clean(v)
+    )
+    assert (cleaned.line, cleaned.doi) == (entry.line, entry.doi)
