@@ -322,10 +322,11 @@ def make_plan(
         ledger.setdefault(key, match)
         outcome, merged, changed = merge_entry(old, entry, values, fmt, source)
         if merged is not None:
-            found = _check(merged, match, entry, changed, display, topic_ids)
+            text, parsed = merged
+            found = _check(text, match, entry, changed, display, topic_ids, parsed)
             if found:
                 problems.extend(found)
                 continue
-            writes[old.path] = merged
+            writes[old.path] = text
         getattr(report, outcome).append(match)
     return Plan(writes, report, problems, fatal, ledger)

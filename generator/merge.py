@@ -119,8 +119,9 @@ def read_existing(path: Path, text: str, doc: fm.Document) -> Existing:
 
 def merge_entry(
     old: Existing, entry: SourceEntry, values: dict[str, object], fmt: str, source: str
-) -> tuple[str, str | None, tuple[str, ...]]:
-    """Merge an entry into its file: the outcome, the new text (None: no change), the fields changed."""
+) -> tuple[str, tuple[str, fm.Document] | None, tuple[str, ...]]:
+    """Merge an entry into its file: the outcome, the new text and its parse (None: no change), the
+    fields changed."""
     changes: dict[str, object | None] = {}
     owners = dict(old.owners)
     updated = kept = False
@@ -155,7 +156,7 @@ def merge_entry(
     changes["imported"] = record
     try:
         text = rewrite(old.text, old.doc, changes)
-        verify(text, changes)
+        doc = verify(text, changes)
     except CannotRewrite:
         return "kept", None, ()
-    return ("updated" if updated else "filled"), text, tuple(n for n in changes if n != "imported")
+    return ("updated" if updated else "filled"), (text, doc), tuple(n for n in changes if n != "imported")

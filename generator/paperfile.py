@@ -245,8 +245,11 @@ def rewrite(text: str, doc: fm.Document, changes: dict[str, object | None]) -> s
     return "\n".join(result)
 
 
-def verify(text: str, changes: dict[str, object | None]) -> None:
-    """Make sure the rewritten file reads back with the intended values (and nothing else lost)."""
+def verify(text: str, changes: dict[str, object | None]) -> fm.Document:
+    """Make sure the rewritten file reads back with the intended values (and nothing else lost).
+
+    Returns the file's parse.
+    """
     try:
         doc = fm.parse(text)
     except fm.FrontMatterError as exc:
@@ -257,6 +260,7 @@ def verify(text: str, changes: dict[str, object | None]) -> None:
             node is not None and canonical(plain(node)) != canonical(value)
         ):
             raise CannotRewrite(name)
+    return doc
 
 
 # --- Writing ---------------------------------------------------------------------------------------
