@@ -35,7 +35,7 @@ from .paperfile import FIELDS, LEDGER, canonical, new_fields
 from .slugs import slugify
 from .sources.dump import DumpEntry, source_entry
 from .sources.entry import SourceEntry
-from .text import title_key
+from .text import is_one_line, title_key
 from .yamlemit import dump_mapping
 
 
@@ -73,9 +73,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
 
 def clean(text: str) -> str:
     """One line of text: no BOM or control characters, single spaces."""
-    # Printable text (to Python) has no control character, BOM or whitespace but ' ': with
-    # single spaces inside only, it is clean already, as most text is.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if is_one_line(text):  # printable, so without control characters or a BOM too
         return text
     return " ".join(_CONTROL.sub(" ", text).split())
 

@@ -44,7 +44,16 @@ def md_inline(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`text` with every run of whitespace, line breaks included, as one space."""
-    return " ".join(text.split())
+    return text if is_one_line(text) else " ".join(text.split())
+
+
+def is_one_line(text: str) -> bool:
+    """Whether `text` is `one_line(text)` already, as most text is, told faster than by splitting it.
+
+    Python calls no whitespace printable but ' ' (nor a control character); printable
+    text with no space at either end and no two in a row is one line.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def html_text(text: str) -> str:

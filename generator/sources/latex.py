@@ -15,6 +15,8 @@ import re
 import unicodedata
 from typing import Any
 
+from ..text import one_line
+
 #: Combining marks of the accent commands.
 _ACCENTS = {
     "'": "\u0301",
@@ -101,8 +103,8 @@ _ESCAPED = {c: c for c in "%&_#${}"} | {" ": " ", ",": " ", ";": " ", "\\": " "}
 _TOKEN = re.compile(r"\\([A-Za-z]+)\s*|\\(.)|---|--|``|''|[{}$~\\]")
 #: The characters a token starts with: searching for these first is much faster than for `_TOKEN`.
 _START = re.compile(r"[\\{}$~`'-]")
-#: Characters that may start LaTeX (and "--", a dash): a class alone is searched ~3x faster than with "|--".
-_PLAIN = re.compile(r"[\\{}$~`']")
+#: Characters that may start LaTeX (and "--", a dash): one `in` each is ~6x faster than a regex class.
+_LATEX_CHARS = "\\{}$~`'"
 
 
 class _Unsupported(Exception):
@@ -112,8 +114,8 @@ class _Unsupported(Exception):
 @functools.lru_cache(maxsize=65536)  # names, venues and keywords repeat across a library
 def to_text(value: str) -> str:
     """Return the text a LaTeX field value prints as, with whitespace collapsed."""
-    if _PLAIN.search(value) is None and "--" not in value:
-        return " ".join(value.split())
+    if not any(c in value for c in _LATEX_CHARS) and "--" not in value:
+        return one_line(value)
     try:
         text, _ = _group(value, 0, top=True)
     except _Unsupported:

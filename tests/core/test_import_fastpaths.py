@@ -8,7 +8,8 @@ importer writes and on text chosen to hit every YAML quoting and folding rule.
 text, so the importer checks a new file without parsing it: the same texts, the same `plain`
 flags (the emitter's choice of style, which YAML 1.1 checks look at) and the same structure.
 `merge.field_digest` (recorded in every imported file) hashes the same JSON as before, and
-`match.clean`, which returns text that is clean already as it is, cleans as the regex and split do.
+`match.clean`, `text.one_line` and `latex.to_text`, which return text that is clean already as it
+is, clean as the regex and split do.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import frontmatter as fm
-from generator import match, merge, paperfile, yamlemit
+from generator import match, merge, paperfile, text, yamlemit
 from generator.load import load_paper_text
 from generator.sources.entry import SourceEntry
+from generator.sources.latex import to_text
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -333,8 +335,11 @@ DIRTY = st.lists(
 
 @SETTINGS
 @given(st.one_of(TEXT, DIRTY.map("".join)))
-def test_clean_is_the_regex_and_split(text: str) -> None:
-    assert match.clean(text) == reference_clean(text)
+def test_clean_is_the_regex_and_split(value: str) -> None:
+    assert match.clean(value) == reference_clean(value)
+    assert text.one_line(value) == " ".join(value.split())
+    if not any(c in value for c in "\\{}$~`'") and "--" not in value:  # no LaTeX to read
+        assert to_text.__wrapped__(value) == " ".join(value.split())
 
 
 @SETTINGS
