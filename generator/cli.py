@@ -9,11 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .classify import classify, explain
 from .model import Problem
-from .pipeline import BuildError, Project, build, check, generate
 from .progress import Progress
+from .project import Project
 from .write import write_file
+
+# The pipeline (and classify) are imported by the commands that run it: `import` and `new`
+# start without loading the renderer, the search index and MkDocs' helpers.
 
 
 def _print_problems(problems: Sequence[Problem], strict: bool) -> int:
@@ -37,6 +39,8 @@ def _today() -> dt.date:
 
 
 def cmd_validate(args: argparse.Namespace, project: Project, progress: Progress) -> int:
+    from .pipeline import check
+
     _content, problems = check(project, progress, project.memo())
     status = _print_problems(problems, args.strict)
     if status == 0:
@@ -53,6 +57,8 @@ def cmd_build(args: argparse.Namespace, project: Project, progress: Progress) ->
 
 
 def _run_build(args: argparse.Namespace, project: Project, progress: Progress, build_site: bool) -> int:
+    from .pipeline import BuildError, build, generate
+
     try:
         if build_site:
             _report, warnings = build(project, progress, strict=args.strict)
@@ -151,6 +157,9 @@ def cmd_topics(args: argparse.Namespace, project: Project, progress: Progress) -
     if args.write or args.force:
         print("error: --write and --force go with 'topics suggest'", file=sys.stderr)
         return 2
+    from .classify import classify, explain
+    from .pipeline import check
+
     content, problems = check(project, Progress(quiet=True), project.memo())
     if content is None:
         return _print_problems(problems, strict=False) or 1

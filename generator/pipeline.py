@@ -16,57 +16,20 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import indexing, searchindex, validate
 from . import site as mkdocs
 from .classify import classify
-from .incremental import Inputs, Memo, NoMemo
+from .incremental import Inputs, NoMemo
 from .load import Content, read_content
 from .model import Assignment, Problem
 from .progress import Progress
+from .project import Project as Project  # re-exported: `pipeline.Project` is a stable name
 from .render import Site, render_site
 from .write import WriteError, WriteReport, remove_leftovers, write_tree
 
 CONTENT = "content"  # content/ as shown in messages and in the pages' edit links
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where things live; the defaults are the repository layout."""
-
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    @property
-    def mkdocs_yml(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @property
-    def cache(self) -> Path:
-        return self.root / ".cache" / "generator"
-
-    def display(self, path: Path) -> str:
-        """A path as shown to users and in edit links: relative to the project."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def memo(self) -> Memo:
-        return Memo(self.cache)
 
 
 class BuildError(Exception):
