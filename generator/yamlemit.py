@@ -15,6 +15,7 @@ import yaml
 
 from . import frontmatter as fm
 from .model import Position
+from .text import is_printable
 
 #: Width of the YAML written: long values fold at 100 columns.
 WIDTH = 100
@@ -125,11 +126,12 @@ def _plain(value: str, implicit: bool) -> bool:
         implicit
         and value != ""
         and value[-1] not in ": "
-        and ": " not in value
-        and " #" not in value
+        # One character is found much faster than two: look for ': ' and ' #' where they may be.
+        and (":" not in value or ": " not in value)
+        and ("#" not in value or " #" not in value)
         and _BAD_START.match(value) is None
         # For ASCII text, Python's printable characters are libyaml's: ' ' to '~'.
-        and (value.isprintable() if value.isascii() else _UNPRINTED.search(value) is None)
+        and (is_printable(value) if value.isascii() else _UNPRINTED.search(value) is None)
     )
 
 

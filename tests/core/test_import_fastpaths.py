@@ -320,6 +320,11 @@ def test_checking_the_built_nodes_finds_what_parsing_the_file_finds(values: dict
     assert (built[0] is None) == (parsed[0] is None)
 
 
+def test_printable_ascii_is_pythons() -> None:
+    for i in range(128):
+        assert text.is_printable(f"a{chr(i)}b") == f"a{chr(i)}b".isprintable(), i
+
+
 def reference_clean(text: str) -> str:
     """match.clean before its fast path."""
     return " ".join(match._CONTROL.sub(" ", text).split())
@@ -336,6 +341,7 @@ DIRTY = st.lists(
 @SETTINGS
 @given(st.one_of(TEXT, DIRTY.map("".join)))
 def test_clean_is_the_regex_and_split(value: str) -> None:
+    assert text.is_printable(value) == value.isprintable()
     assert match.clean(value) == reference_clean(value)
     assert text.one_line(value) == " ".join(value.split())
     if not any(c in value for c in "\\{}$~`'") and "--" not in value:  # no LaTeX to read
