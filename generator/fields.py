@@ -15,6 +15,7 @@ from . import frontmatter as fm
 from . import sanitize
 from .frontmatter import Map, Node, Scalar, Seq
 from .model import LIST_LINKS, Link, Position, Problem, Severity
+from .text import is_printable
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: A citation key as BibTeX and biber accept it: no spaces, braces, commas, quotes, '#', '%' or '='.
@@ -79,7 +80,7 @@ def read_string(rep: Reporter, name: str, node: Node) -> str | None:
     if not text:
         rep.error(node.pos, f"{name}: is empty, expected text")
         return None
-    bad = _CONTROL.search(text)
+    bad = None if is_printable(text) else _CONTROL.search(text)  # printable: none of them
     if bad:
         rep.error(
             node.pos,

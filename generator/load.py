@@ -231,7 +231,7 @@ def _paper(
             "abstract: the paper has none; its page shows the metadata and links only, and topics and "
             "related papers go by the title alone (add 'abstract: …' if you have it)",
         )
-    elif len(abstract.split()) < 20:
+    elif len(abstract.split(None, 20)) < 20:  # at most 21 pieces: no list of every word
         rep.warn(meta_pos(meta, "abstract"), f"abstract: only {len(abstract.split())} words; is it complete?")
     paper = Paper(
         slug=slug,

@@ -9,7 +9,8 @@ text, so the importer checks a new file without parsing it: the same texts, the 
 flags (the emitter's choice of style, which YAML 1.1 checks look at) and the same structure.
 `merge.field_digest` (recorded in every imported file) hashes the same JSON as before, and
 `match.clean`, `text.one_line` and `latex.to_text`, which return text that is clean already as it
-is, clean as the regex and split do.
+is, clean as the regex and split do; the loader's checks that skip work on printable text or
+long abstracts still find every control character and every short abstract.
 """
 
 from __future__ import annotations
@@ -373,3 +374,24 @@ def test_clean_entry_cleans_every_text(entry: SourceEntry) -> None:
         (k, reference_clean(v)) for k, v in entry.bib_fields if reference_clean(v)
     )
     assert (cleaned.line, cleaned.doi) == (entry.line, entry.doi)
+
+
+CONTROL = [chr(i) for i in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029) if chr(i) not in "\t\n"]
+
+
+@pytest.mark.parametrize("char", CONTROL, ids=[f"U+{ord(c):04X}" for c in CONTROL])
+def test_a_control_character_in_text_is_refused(char: str) -> None:
+    title = json.dumps(f"A title{char}here")  # JSON's escapes are YAML's double-quoted escapes
+    text = f"---\ntitle: {title}\nadded: 2026-01-02\nabstract: {' '.join(['word'] * 20)}\n---\n"
+    _paper, problems = load_paper_text(text, "papers/x.md", (), "x.md")
+    message = f"title: control character U+{ord(char):04X} is not allowed in text; remove it"
+    assert [p.message for p in problems] == [message]
+
+
+@pytest.mark.parametrize("words", [1, 19, 20, 21, 200])
+def test_an_abstract_under_twenty_words_is_reported(words: int) -> None:
+    abstract = " ".join(f"w{i}" for i in range(words)) + "  \t "
+    text = f"---\ntitle: A title\nadded: 2026-01-02\nabstract: {json.dumps(abstract)}\n---\n"
+    _paper, problems = load_paper_text(text, "papers/x.md", (), "x.md")
+    expected = [f"abstract: only {words} words; is it complete?"] if words < 20 else []
+    assert [p.message for p in problems] == expected
