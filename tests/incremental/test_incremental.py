@@ -356,15 +356,15 @@ def test_a_run_pauses_the_cycle_collector_and_restores_it(
     import gc
 
     import generator.pipeline as pipeline
+    from generator.render import render_site
 
     seen: list[bool] = []
-    render_site = pipeline.render_site
 
     def spy(site: Any) -> Any:
         seen.append(gc.isenabled())
         return render_site(site)
 
-    monkeypatch.setattr(pipeline, "render_site", spy)
+    monkeypatch.setattr("generator.pipeline.render_site", spy)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     assert gc.isenabled()
     generate(Project(project), Progress(quiet=True))
