@@ -8,20 +8,27 @@ the page, from the control's change event until:
 
 - redrawn: the results list holds the new first page (PAGE items drawn, the next frame
   painted): what issue 11 asks to be within 300 ms;
-- counts: the choices' counts are updated too (they come from the same pass over the papers).
+- counts: the choices' counts are updated too (they come from the same pass over the papers);
+- done: the frame that shows the new list is rendered (style, layout, paint: the next frame
+  has begun), which is where showing thousands of items costs.
 
-Each change starts from the plain list (Clear, timed apart: from the click until the frame after
-it, showing the plain list again, is done; the next change starts after it). The first change
-of a page view also fetches the facet file, facets.json ("cold", as when a shared link holds
-filters); a reader who focuses a control starts that fetch ("focused first": the change is
-timed once the file is loaded, and the loading time is reported). The first words of a page
-view load Pagefind (its script, WebAssembly, index chunks) and the ids of the papers.
+Each change starts from the page's own state, as Clear leaves it (Clear is timed apart: from
+the click until the frame after the one that shows the page's own list is done; the next change
+starts after it). The first change of a page view also fetches the facet file, facets.json
+("cold", as when a shared link holds filters); a reader who focuses a control starts that fetch
+("focused first": the change is timed once the file is loaded, and the loading time is
+reported). The first words of a page view load Pagefind (its script, WebAssembly, index chunks)
+and the ids of the papers. Last, "back": one filter, then the browser's back, the first of the
+page view, which Material's instant navigation answers by fetching the page again and swapping
+it in; timed from history.back() until the frame after the new page's form is ready is done.
 "fetched" is what the change fetched (the local server does not compress; the sizes of the
 files, raw and gzip'd, are reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
 `--workdir` keeps the lists and sites, and reuses a site built before (its facets.js and
 facets.css are replaced by the repository's, so a change of them needs no new build; a site
-without a facets.json of this version, generator/facetfile.py, is built again).
+without a facets.json of this version, generator/facetfile.py, is built again). `--repo`
+measures another checkout (main's, say, from `git archive`): its generator builds the site and
+its facets.js and facets.css are served, so two versions compare under one method.
 """
 
 from __future__ import annotations
@@ -47,12 +54,12 @@ from generator.facetfile import VERSION  # noqa: E402
 from tests.browser.helpers import VIEWPORT, build_site, copy_project, launch, serve  # noqa: E402
 
 SUB_PATH = "reading-list/"
-FACETS_JS = REPO / "overrides" / "assets" / "javascripts" / "facets.js"
-FACETS_CSS = REPO / "overrides" / "assets" / "stylesheets" / "facets.css"
+#: The files of a checkout served over a site built before (a change of them needs no build).
+SERVED = ("assets/javascripts/facets.js", "assets/stylesheets/facets.css")
 
-#: The changes timed on a page, each from the plain list (Clear first, untimed): (label, control
-#: name, value, an untimed change made before it). The first is made cold: nothing of the
-#: index loaded yet, as for a link that holds filters.
+#: The changes timed on a page, each from the page's own state (Clear first, timed apart):
+#: (label, control name, value, an untimed change made before it). The first is made cold:
+#: nothing of the index loaded yet, as for a link that holds filters.
 CHANGES: list[tuple[str, str, str, tuple[str, str] | None]] = [
     ("has code (cold)", "has", "code", None),
     ("has code", "has", "code", None),
@@ -68,15 +75,24 @@ CHANGES: list[tuple[str, str, str, tuple[str, str] | None]] = [
     ("other words + has code", "text", "learning", ("has", "code")),
 ]
 
-# Change one control and time it; resolves {redrawn, counts} in milliseconds.
+# The frames after the form's `rl:facets` (the list drawn): [the next one begins, and the one
+# after it] in ms since `start`. Put in each page before its scripts run.
+_FRAMES_JS = """
+window.framesAfterDrawn = (form, start) => new Promise(resolve => form.addEventListener('rl:facets', () =>
+  requestAnimationFrame(() => {
+    const redrawn = performance.now() - start;
+    requestAnimationFrame(() => resolve([redrawn, performance.now() - start]));
+  }), {once: true}));
+"""
+
+# Change one control and time it; resolves {redrawn, counts, done} in milliseconds.
 _CHANGE_JS = """
 async ([name, value]) => {
   const form = document.querySelector('form.rl-facets');
   const el = form.elements[name];
   const before = performance.getEntriesByType('resource').length;
   const start = performance.now();
-  const drawn = new Promise(resolve => form.addEventListener('rl:facets', () =>
-    requestAnimationFrame(() => resolve(performance.now() - start)), {once: true}));
+  const drawn = framesAfterDrawn(form, start);
   const counted = new Promise(resolve => {
     const observer = new MutationObserver(() => {
       if (form.dataset.state === 'ready') { observer.disconnect(); resolve(performance.now() - start); }
@@ -93,10 +109,10 @@ async ([name, value]) => {
     el.value = value;
     el.dispatchEvent(new Event('change', {bubbles: true}));
   }
-  const [redrawn, counts] = await Promise.all([drawn, counted]);
+  const [[redrawn, done], counts] = await Promise.all([drawn, counted]);
   const fetched = performance.getEntriesByType('resource').slice(before)
                              .reduce((sum, e) => sum + e.encodedBodySize, 0);
-  return {redrawn, counts, fetched, shown: document.querySelectorAll('.rl-results__list > li').length,
+  return {redrawn, counts, done, fetched, shown: document.querySelectorAll('.rl-results__list > li').length,
           status: form.querySelector('.rl-facets__status').textContent};
 }
 """
@@ -110,7 +126,8 @@ def _current(facets: Path) -> bool:
         return bool(json.loads(f.readline().rstrip().rstrip(",") + "}").get("version") == VERSION)
 
 
-def make_site(n: int, work: Path) -> tuple[Path, float | None]:
+def make_site(n: int, work: Path, repo: Path = REPO) -> tuple[Path, float | None]:
+    """The list of `n` papers built by `repo`'s generator under `work`, with `repo`'s SERVED files."""
     content = work / f"mixed-{n}" / "content"
     if not (content / "topics.yml").is_file():
         make_mixed_content(n, content)
@@ -119,12 +136,12 @@ def make_site(n: int, work: Path) -> tuple[Path, float | None]:
     build_s = None
     if not (site / "pagefind" / "pagefind.js").is_file() or not _current(site / "facets.json"):
         shutil.rmtree(project, ignore_errors=True)
-        copy_project(project, content=content)
+        copy_project(project, content=content, repo=repo)
         start = time.perf_counter()
-        build_site(project)
+        build_site(project, repo=repo)
         build_s = time.perf_counter() - start
-    shutil.copy2(FACETS_JS, site / "assets" / "javascripts" / "facets.js")
-    shutil.copy2(FACETS_CSS, site / "assets" / "stylesheets" / "facets.css")
+    for name in SERVED:
+        shutil.copy2(repo / "overrides" / name, site / name)
     return site, build_s
 
 
@@ -152,14 +169,52 @@ def sizes(site: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-# Clear, back to the plain list; resolves once the frame that shows it is done (ms), so that the
-# next change is timed from an idle page, as a reader's is.
+# What the list shows: the items drawn (or else the plain list's) and the "Show more" button.
+_SHOWN_JS = """
+() => { const drawn = document.querySelector('.rl-results:not([hidden])');
+        const plain = 'article ul.rl-list:not(.rl-results__list):not([hidden]) > li';
+        const items = document.querySelectorAll(drawn ? '.rl-results__list > li' : plain);
+        const more = drawn && drawn.querySelector('.rl-results__more:not([hidden])');
+        const status = document.querySelector('.rl-facets__status').textContent;
+        return {shown: items.length,
+                status: [drawn ? 'drawn' : 'the plain list', status, more ? more.textContent : '']
+                        .filter(Boolean).join(', ')}; }
+"""
+
+# Clear, back to the page's own state, timed as a change; resolves once the frame that shows it
+# is done, so that the next change is timed from an idle page, as a reader's is. A version that
+# shows the plain list again does it at once, with no `rl:facets`: redrawn is done then.
 _CLEAR_JS = """
 async () => { const form = document.querySelector('form.rl-facets');
               const start = performance.now();
+              const drawn = framesAfterDrawn(form, start);
               form.querySelector('button[type=reset]').click();
+              let redrawn, done;
+              if (form.dataset.state === 'ready') {
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                redrawn = done = performance.now() - start;
+              } else [redrawn, done] = await drawn;
+              return {redrawn, counts: redrawn, done, fetched: 0}; }
+"""
+
+# Back, when Material answers it by fetching the page and swapping it in: until the new page's
+# form is ready (looked for each ms) and the frame after is done (ms), and the bytes fetched.
+_BACK_JS = """
+async () => { const old = document.querySelector('form.rl-facets');
+              const before = performance.getEntriesByType('resource').length;
+              const start = performance.now();
+              history.back();
+              let form = old;
+              while (form === old || !form || form.dataset.state !== 'ready') {
+                if (performance.now() - start > 60000) throw new Error('no page swapped in after back');
+                await new Promise(r => setTimeout(r, 1));
+                form = document.querySelector('form.rl-facets');
+              }
+              const redrawn = performance.now() - start;
               await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-              return performance.now() - start; }
+              const fetched = performance.getEntriesByType('resource').slice(before)
+                                         .reduce((sum, e) => sum + e.encodedBodySize, 0);
+              return {redrawn, counts: redrawn, done: performance.now() - start, fetched}; }
 """
 
 # Focus a control, as a reader about to use it does; resolves when facets.json has loaded (ms).
@@ -176,6 +231,7 @@ async () => {
 
 def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str]) -> list[dict[str, Any]]:
     context = browser.new_context(viewport=VIEWPORT, base_url=base_url)
+    context.add_init_script(_FRAMES_JS)
     page = context.new_page()
     page.set_default_timeout(120_000)
     rows = []
@@ -195,15 +251,16 @@ def measure_page(browser: Any, base_url: str, path: str, values: dict[str, str])
         if not value and name not in ("has", "topic"):
             continue
         if name == "sort" and value == page.evaluate("document.querySelector('form.rl-facets').dataset.sort"):
-            continue  # the page's own order: the plain list, nothing to redraw
+            continue  # the page's own order: as Clear left it, nothing to redraw
         if not label.endswith("(cold)"):
             page.evaluate(_CLEAR_JS)
         if before:
             page.evaluate(_CHANGE_JS, [before[0], values.get(before[1], before[1])])
         rows.append({"change": label, **page.evaluate(_CHANGE_JS, [name, value])})
-    cleared = page.evaluate(_CLEAR_JS)  # from the last change's results back to the plain list
-    row = {"redrawn": cleared, "counts": cleared, "fetched": 0, "shown": 0, "status": "the plain list"}
-    rows.append({"change": "Clear", **row})
+    # From the last change's results back to the page's own.
+    rows.append({"change": "Clear", **page.evaluate(_CLEAR_JS), **page.evaluate(_SHOWN_JS)})
+    page.evaluate(_CHANGE_JS, ["has", "code"])
+    rows.append({"change": "back", **page.evaluate(_BACK_JS), **page.evaluate(_SHOWN_JS)})
     context.close()
     return rows
 
@@ -214,12 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh browser contexts per page")
     parser.add_argument("--workdir", type=Path, required=True, help="keep lists and sites here")
     parser.add_argument("--json", type=Path, help="also write the medians here")
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help="the checkout whose generator and scripts to measure"
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     report: dict[str, Any] = {}
     for n in args.sizes:
-        site, build_s = make_site(n, args.workdir)
+        site, build_s = make_site(n, args.workdir, args.repo.resolve())
         www = args.workdir / f"www-{n}"
         www.mkdir(exist_ok=True)
         if not (www / SUB_PATH).exists():
@@ -236,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                             "change": row["change"],
                             "redrawn_ms": statistics.median(r[i]["redrawn"] for r in runs),
                             "counts_ms": statistics.median(r[i]["counts"] for r in runs),
+                            "done_ms": statistics.median(r[i]["done"] for r in runs),
                             "fetched_kb": statistics.median(r[i]["fetched"] for r in runs) / 1000,
                             "shown": row["shown"],
                             "status": row["status"],
@@ -243,11 +304,13 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 report[f"{n} {path}"] = {"build_s": build_s, "files": sizes(site), "rows": rows}
                 print(f"\n{n} papers, {path} (median of {args.runs}):")
-                print(f"  {'change':<24} {'redrawn':>9} {'counts':>9} {'fetched':>9}  shown  status")
+                print(
+                    f"  {'change':<24} {'redrawn':>9} {'counts':>9} {'done':>9} {'fetched':>9}  shown  status"
+                )
                 for r in rows:
                     print(
                         f"  {r['change']:<24} {r['redrawn_ms']:7.0f} ms {r['counts_ms']:6.0f} ms"
-                        f" {r['fetched_kb']:6.0f} KB  {r['shown']:>5}  {r['status']}"
+                        f" {r['done_ms']:6.0f} ms {r['fetched_kb']:6.0f} KB  {r['shown']:>5}  {r['status']}"
                     )
             for name, (raw, packed) in sizes(site).items():
                 print(f"{n} papers, {name}: {raw / 1000:.0f} KB, {packed / 1000:.0f} KB gzip'd")

@@ -11,7 +11,7 @@ from . import bibtex, charts, feeds, text
 from .layout import paper_url
 from .model import Paper, ReadingPath, Topic
 from .sitemodel import Site
-from .templating import render_template, template_macros
+from .templating import render_template, render_with_blocks, template_macros
 
 RECENT = 10
 #: Neighbouring topics shown on a topic page.
@@ -142,7 +142,7 @@ def render_topic(site: Site, topic: Topic, items: dict[str, tuple[str, str]] | N
     """A topic page; `items` are `list_items(site, "../../", True)`, which every topic page shares."""
     unit, bins = timeline_bins(site.members[topic.id])
     members = site.members[topic.id]
-    return render_template(
+    return render_with_blocks(
         "topic.md.j2",
         items=items if items is not None else list_items(site, "../../", True),
         topic=topic,
@@ -174,7 +174,7 @@ def list_items(site: Site, root: str, summaries: bool) -> dict[str, tuple[str, s
 
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
-    return render_template(
+    return render_with_blocks(
         "papers.md.j2", papers=papers, site=site, facet=site.facets, items=list_items(site, "../", False)
     )
 

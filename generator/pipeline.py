@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import sys
@@ -30,6 +31,26 @@ from .render import Site, render_site
 from .write import WriteError, WriteReport, remove_leftovers, write_tree
 
 CONTENT = "content"  # content/ as shown in messages and in the pages' edit links
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for one run of the stages, then restore it as it was.
+
+    A run keeps hundreds of thousands of small objects to its end (the memo's records,
+    front-matter nodes, rendered strings) and makes next to no reference cycles; every
+    automatic collection walks all of them again. At 10,000 papers the pause takes a
+    `generate` after a notes edit from 1.33-1.53 to 1.11-1.39 s of user CPU (3 runs each,
+    alternating, same peak memory); a cold run gains nothing measurable (14.4-15.3 s
+    against 14.5 s), as most of its objects are made after the last collection anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class BuildError(Exception):
@@ -103,7 +124,7 @@ def generate(
     project: Project, progress: Progress, *, strict: bool = False, memo: NoMemo | None = None
 ) -> tuple[WriteReport, list[Problem]]:
     """Validate content/ and write docs/ and the nav of mkdocs.yml; raise BuildError on bad content."""
-    with lock(project, progress):
+    with lock(project, progress), cycle_collector_paused():
         report, problems, _ = _generate(
             project, progress, strict=strict, memo=memo or NoMemo(), want_site=False
         )
@@ -235,11 +256,12 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
             if project.docs.is_dir() and not project.docs.is_symlink():
                 shutil.copytree(project.docs, keep / "docs", copy_function=os.link)
             config_before = project.mkdocs_yml.read_bytes()
-            report, problems, site = _generate(
-                project, progress, strict=strict, memo=project.memo(), want_site=True
-            )
-            assert site is not None
-            documents = [(r.url, searchindex.record_html(r)) for r in searchindex.records(site)]
+            with cycle_collector_paused():
+                report, problems, site = _generate(
+                    project, progress, strict=strict, memo=project.memo(), want_site=True
+                )
+                assert site is not None
+                documents = [(r.url, searchindex.record_html(r)) for r in searchindex.records(site)]
 
             def finish(folder: Path) -> None:
                 stamp = project.root / ".cache" / "search-index.json"

@@ -41,7 +41,7 @@ from .listings import (
 )
 from .model import SINGLE_LINKS, Page, Paper, Topic
 from .sitemodel import Site
-from .templating import render_template
+from .templating import front_matter, render_template, with_blocks
 
 __all__ = ["Site", "list_paths", "render_list_files", "render_paper", "render_site"]
 
@@ -171,9 +171,10 @@ def path_steps(site: Site, paper: Paper) -> list[dict[str, Any]]:
 
 def render_paper(site: Site, paper: Paper) -> str:
     entry = site.citation(paper)
-    return render_template(
+    blocks: list[str] = []
+    body = render_template(
         "paper.md.j2",
-        meta=paper_meta(site, paper),
+        blocks=blocks,
         paper=paper,
         byline=byline(paper),
         abstract=typeset.to_html(paper.abstract) if paper.abstract else "",
@@ -184,6 +185,7 @@ def render_paper(site: Site, paper: Paper) -> str:
         missing=bibtex.missing(paper),
         lookup=lookup_links(paper),
     )
+    return front_matter(with_blocks(paper_meta(site, paper), blocks)) + body
 
 
 def page_meta(page: Page) -> dict[str, Any]:

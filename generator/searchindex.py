@@ -10,10 +10,9 @@ The contract the search box and the list pages' filters rely on:
 
 - url: the page's URL relative to the site root (`papers/<slug>/`, `topics/<id>/`);
 - content: title (weighted highest), authors, topic titles, tags, abstract, notes;
-- filters: `kind` ("paper" | "topic"), `topic` (ids), `year`, `status`,
-  `has` ("code", "data"), `tag`;
-- sort keys: `added` (ISO date + a zero-padded rank, so that a descending sort is the
-  list pages' order: newest first, then by title), `year` (4 digits), `title` (casefolded);
+- filter: `kind` ("paper" | "topic"), with which the search box looks for a topic page of
+  the words' name. No other filter and no sort key: the list pages filter, sort and count
+  over their facet file (facetfile.py) and ask Pagefind only for words;
 - meta: `title`, `topics` (titles joined by " · "), `year`, `authors` (the list
   pages' credit), `summary`.
 """
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -30,7 +28,7 @@ from . import text, typeset
 from .layout import paper_url, topic_url
 from .model import Paper, Topic
 from .sanitize import render_html, sanitize_markdown
-from .sitemodel import Site, sort_papers
+from .sitemodel import Site
 
 #: Weights of the parts of a record (Pagefind: 0 to 10, quadratic; plain text is 1).
 TITLE_WEIGHT = 10.0
@@ -41,27 +39,23 @@ TEXT_WEIGHT = 0.25
 
 TOPIC_SEPARATOR = " · "
 SUMMARY_LIMIT = 200
-#: Link kinds that the `has` filter offers.
-HAS_KINDS = ("code", "data")
 
 
 @dataclass(frozen=True)
 class Record:
-    """One indexed page: its text in weighted blocks, and what Pagefind filters, sorts and returns."""
+    """One indexed page: its text in weighted blocks, and what Pagefind filters by and returns."""
 
     url: str
     title: str
     #: (text, weight) blocks after the title, in order; empty texts are left out of the HTML.
     blocks: tuple[tuple[str, float], ...]
     filters: tuple[tuple[str, tuple[str, ...]], ...]
-    sort: tuple[tuple[str, str], ...]
     meta: tuple[tuple[str, str], ...]
 
 
 def records(site: Site) -> list[Record]:
     """Every paper page, then every topic page, in the order the site lists them."""
-    ranks = _added_ranks(site.papers)
-    out = [paper_record(site, paper, ranks[paper.slug]) for paper in site.papers]
+    out = [paper_record(site, paper) for paper in site.papers]
     seen: set[str] = set()
     for topic in site.taxonomy.topics:
         if topic.id not in seen:  # the first of an id wins, as everywhere
@@ -70,30 +64,9 @@ def records(site: Site) -> list[Record]:
     return out
 
 
-def _added_ranks(papers: Sequence[Paper]) -> dict[str, str]:
-    """The `added` sort key of each paper: its date, then its place in the list pages' order,
-    counted from the end, so that a descending sort of the keys is that order."""
-    ordered = sort_papers(papers)
-    width = len(str(len(ordered)))
-    return {p.slug: f"{p.added.isoformat()}-{len(ordered) - 1 - i:0{width}d}" for i, p in enumerate(ordered)}
-
-
-def paper_record(site: Site, paper: Paper, added: str) -> Record:
+def paper_record(site: Site, paper: Paper) -> Record:
     topics = site.topics_of(paper)
     year = f"{paper.year:04d}" if paper.year else ""
-    filters: list[tuple[str, tuple[str, ...]]] = [
-        ("kind", ("paper",)),
-        ("topic", tuple(t.id for t in topics)),
-    ]
-    if year:
-        filters.append(("year", (year,)))
-    if paper.status:
-        filters.append(("status", (paper.status,)))
-    filters.append(("has", tuple(k for k in HAS_KINDS if paper.link(k))))
-    filters.append(("tag", paper.tags))
-    sort = [("added", added), ("title", _title_key(typeset.plain(paper.title)))]
-    if year:
-        sort.append(("year", year))
     meta = [
         ("topics", TOPIC_SEPARATOR.join(t.title for t in topics)),
         ("year", year),
@@ -112,8 +85,7 @@ def paper_record(site: Site, paper: Paper, added: str) -> Record:
             (_flat(typeset.plain(paper.abstract)), TEXT_WEIGHT),
             (notes_text(paper.notes), TEXT_WEIGHT),
         ),
-        filters=tuple((k, v) for k, v in filters if v),
-        sort=tuple(sort),
+        filters=(("kind", ("paper",)),),
         meta=tuple((k, v) for k, v in meta if v),
     )
 
@@ -123,8 +95,7 @@ def topic_record(topic: Topic) -> Record:
         url=topic_url(topic.id),
         title=_flat(topic.title),
         blocks=((_flat(topic.description), TEXT_WEIGHT),),
-        filters=(("kind", ("topic",)), ("topic", (topic.id,))),
-        sort=(("title", _title_key(topic.title)),),
+        filters=(("kind", ("topic",)),),
         meta=(("summary", text.shorten(topic.description, SUMMARY_LIMIT)),)
         if topic.description.strip()
         else (),
@@ -141,10 +112,6 @@ def summary(paper: Paper) -> str:
 
 def _flat(value: str) -> str:
     return " ".join(value.split())
-
-
-def _title_key(title: str) -> str:
-    return _flat(title).casefold()
 
 
 # Notes without any of these read the same as Markdown and as plain text (but for a stray
@@ -237,9 +204,9 @@ def _weight(value: float) -> str:
 def record_html(record: Record, language: str = "en") -> str:
     """The HTML document Pagefind indexes for `record`.
 
-    Text goes in element content, escaped; filter, sort and meta values too (inside an
-    ignored element, so they add no words), since values given inline in attributes
-    would be split at commas.
+    Text goes in element content, escaped; filter and meta values too (inside an ignored
+    element, so they add no words), since values given inline in attributes would be split
+    at commas.
     """
     esc = html.escape
     parts = [
@@ -254,7 +221,6 @@ def record_html(record: Record, language: str = "en") -> str:
     parts.append("<div data-pagefind-ignore>")
     for key, values in record.filters:
         parts.extend(f'<span data-pagefind-filter="{esc(key)}">{esc(v)}</span>' for v in values)
-    parts.extend(f'<span data-pagefind-sort="{esc(key)}">{esc(v)}</span>' for key, v in record.sort)
     parts.extend(f'<span data-pagefind-meta="{esc(key)}">{esc(v)}</span>' for key, v in record.meta)
     parts.append("</div></main></body></html>")
     return "".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -27,6 +28,33 @@ def front_matter(data: dict[str, Any]) -> str:
     reader reads the result back to the same values.
     """
     return f"---\n{_json(data)}\n---\n"
+
+
+#: The front-matter key that lists the generator's raw HTML blocks of a page (`keep`).
+HTML_BLOCKS = "html_blocks"
+
+
+def block_digest(block: str) -> str:
+    """The name of a raw HTML block in `HTML_BLOCKS`: a digest of its text, blank lines around it aside."""
+    return hashlib.blake2b(block.strip("\n").encode("utf-8"), digest_size=8).hexdigest()
+
+
+def keep(block: str, sink: list[str]) -> str:
+    """`{% filter keep(blocks) %}`: a raw HTML block the template writes, noted in `sink`.
+
+    The page lists the digests of these blocks in its front matter (`HTML_BLOCKS`), so that
+    overrides/hooks.py can hand exactly these, and nothing a curator wrote, past MkDocs'
+    two HTML parsers (see `html_blocks` there); Zensical ignores the list.
+    """
+    sink.append(block)
+    return block
+
+
+def with_blocks(meta: dict[str, Any], blocks: list[str]) -> dict[str, Any]:
+    """`meta` with the digests of `blocks` (a page's `keep` sink), in their order, once each."""
+    if not blocks:
+        return meta
+    return meta | {HTML_BLOCKS: list(dict.fromkeys(block_digest(b) for b in blocks))}
 
 
 def _json(value: object) -> str:
@@ -75,6 +103,7 @@ def _environment() -> jinja2.Environment:
     env.filters["credit"] = text.credit
     env.filters["front_matter"] = front_matter
     env.filters["attribute"] = attribute
+    env.filters["keep"] = keep
     # Validation already refuses notes that could run script; this is the second line.
     env.filters["safe_markdown"] = sanitize.sanitize_markdown
     return env
@@ -85,6 +114,17 @@ _ENV = _environment()
 
 def render_template(name: str, **context: Any) -> str:
     return _ENV.get_template(name).render(**context)
+
+
+def render_with_blocks(name: str, **context: Any) -> str:
+    """`render_template` of a page template that starts with its front matter and notes its
+    raw HTML blocks with `keep(blocks)`: their digests join the front matter (`with_blocks`)."""
+    blocks: list[str] = []
+    text = render_template(name, blocks=blocks, **context)
+    if not blocks:
+        return text
+    head, _, body = text.partition("\n---\n")
+    return front_matter(with_blocks(json.loads(head.removeprefix("---\n")), blocks)) + body
 
 
 def template_macros(name: str) -> Any:

@@ -140,6 +140,16 @@ def all_results(page: Any) -> list[str]:
     return shown_slugs(page)
 
 
+def back_to_a_new_page(page: Any) -> None:
+    """Back, where Material's instant navigation fetches the page and swaps it in (to another
+    page, or the first back of a page view); returns once the new page's form is ready, so that
+    what follows is asserted on the page that stays, not on the one it replaces."""
+    page.evaluate("document.querySelector('form.rl-facets').dataset.replaced = ''")
+    page.go_back()
+    page.wait_for_selector("form.rl-facets:not([data-replaced])")
+    wait_ready(page)
+
+
 def query(page: Any) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query, keep_blank_values=True)
 
@@ -147,6 +157,40 @@ def query(page: Any) -> dict[str, list[str]]:
 def status_line(page: Any) -> str:
     text: str = page.locator(".rl-facets__status").inner_text()
     return text
+
+
+def plain_list(page: Any) -> list[str]:
+    """The slugs of the page's plain list (its HTML, shown or not), in its order."""
+    slugs: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('article ul.rl-list:not(.rl-results__list) > li')]"
+        ".map(li => li.dataset.slug)"
+    )
+    return slugs
+
+
+def start_list(page: Any) -> list[str]:
+    """The slugs of a topic page's "Start here" list (its essential papers, above the form)."""
+    slugs: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('article ul.rl-start-list > li')].map(li => li.dataset.slug)"
+    )
+    return slugs
+
+
+def assert_own_state(page: Any, own: list[str]) -> None:
+    """The page as it starts, drawn from the facet file once the reader changed something:
+    `own` (its plain list's papers, in its order), 50 at first and the rest by "Show more",
+    and no status line (the page's text above says what the list is)."""
+    assert query(page) == {}
+    assert results_showing(page) and page.locator("article ul.rl-list:not(.rl-results__list)").is_hidden()
+    first = shown_slugs(page)
+    assert first == own[:50]
+    more = page.locator(".rl-results__more")
+    if len(own) > 50:
+        assert more.inner_text() == f"Show 50 more ({len(own) - 50} not shown)"
+    else:
+        assert more.is_hidden()
+    assert all_results(page) == own
+    assert status_line(page) == ""
 
 
 # --- tests -------------------------------------------------------------------------------------
@@ -298,9 +342,8 @@ def test_the_url_round_trip_reload_back_and_forward(page: Any, faceted: BuiltSit
     controls = "['topic', 'sort', 'from', 'to'].map(n => document.querySelector(`select[name=${n}]`).value)"
     assert page.evaluate(controls) == ["ml-systems", "year", "2000", ""]
     assert page.is_checked("input[name=has][value=code]")
-    # Back goes through the earlier states, to the plain list; forward comes back.
-    page.go_back()
-    wait_ready(page)
+    # Back goes through the earlier states, to the page's own; forward comes back.
+    back_to_a_new_page(page)
     assert query(page) == {"topic": ["ml-systems"], "has": ["code"], "sort": ["year"]}
     page.go_back()
     page.go_back()
@@ -308,17 +351,33 @@ def test_the_url_round_trip_reload_back_and_forward(page: Any, faceted: BuiltSit
     assert query(page) == {"topic": ["ml-systems"]} and shown_slugs(page) == first
     assert page.evaluate("document.querySelector('select[name=sort]').value") == "title"
     assert not page.is_checked("input[name=has][value=code]")
+    # Back to the page's own state: its papers in its order (by title), drawn from the facet
+    # file as any other state (showing the plain list again costs seconds at 10,000 papers).
+    own = plain_list(page)
+    assert own == [p["slug"] for p in sorted(faceted.papers, key=lambda p: (_key_of_title(p), p["slug"]))]
     page.go_back()
     wait_ready(page)
-    assert query(page) == {} and not results_showing(page)
     assert page.evaluate("document.querySelector('select[name=topic]').value") == ""
+    assert_own_state(page, own)
     page.go_forward()
     wait_ready(page)
     assert shown_slugs(page) == first
-    # Clear: back to the page as it starts.
+    # Clear: back to the page as it starts, its counts too (of every paper again).
     page.click("button.rl-facets__reset")
     wait_ready(page)
-    assert query(page) == {} and not results_showing(page)
+    assert_own_state(page, own)
+    assert not page.is_checked("input[name=has][value=code]")
+    counts: dict[str, str] = page.evaluate(
+        "[...document.querySelector('select[name=topic]').options].filter(o => o.value)"
+        ".reduce((all, o) => ({...all, [o.value]: o.textContent}), {})"
+    )
+    for topic, text in counts.items():
+        assert text.endswith(f" ({len(matching(faceted, in_topic(topic)))})"), (topic, text)
+    code = len(matching(faceted, lambda p: has(p, "code")))
+    assert page.locator("input[name=has][value=code] >> xpath=..").inner_text().strip() == f"code ({code})"
+    page.reload()  # a page view of no filters: the plain list
+    wait_ready(page)
+    assert not results_showing(page) and shown_slugs(page) == own
 
 
 def test_a_topic_page_starts_at_its_topic(page: Any, faceted: BuiltSite) -> None:
@@ -339,6 +398,21 @@ def test_a_topic_page_starts_at_its_topic(page: Any, faceted: BuiltSite) -> None
     page.reload()
     wait_ready(page)
     assert page.evaluate("document.querySelector('select[name=topic]').value") == ""
+    # Clear: the page's own list, newest added first, less its "Start here" papers (above).
+    start = start_list(page)
+    assert start and {faceted.paper(s)["status"] for s in start} == {"essential"}
+    own = plain_list(page)
+
+    def newest_first(slug: str) -> tuple[int, str, str]:
+        paper = faceted.paper(slug)
+        return (-dt.date.fromisoformat(paper["added"]).toordinal(), paper["title"].casefold(), slug)
+
+    assert own == sorted(members - set(start), key=newest_first)
+    page.click("button.rl-facets__reset")
+    wait_ready(page)
+    assert page.evaluate("document.querySelector('select[name=topic]').value") == topic
+    assert_own_state(page, own)
+    assert page.locator("ul.rl-start-list").is_visible()
 
 
 def _indexed_text(paper: Paper) -> str:
@@ -368,10 +442,12 @@ def test_words_combine_with_the_filters(page: Any, faceted: BuiltSite) -> None:
     page.uncheck("input[name=has][value=code]")
     wait_ready(page)
     assert found < set(all_results(page))
-    # Typing (no Enter) redraws too, once the reader pauses.
+    # Typing (no Enter) redraws too, once the reader pauses: no words, no filter is the page's
+    # own list again.
+    own = plain_list(page)
     page.fill("input[name=text]", "")
-    page.wait_for_function("() => !document.querySelector('.rl-results:not([hidden])')")
-    assert query(page) == {}
+    page.wait_for_function(f"() => location.search === '' && ({READY})()")
+    assert_own_state(page, own)
 
 
 def test_filters_survive_instant_navigation_and_back(page: Any, faceted: BuiltSite) -> None:
@@ -390,14 +466,21 @@ def test_filters_survive_instant_navigation_and_back(page: Any, faceted: BuiltSi
     page.wait_for_url("**/papers/?has=data")
     wait_ready(page)
     assert set(all_results(page)) == with_data
-    page.go_back()
-    page.wait_for_url("**/papers/")
-    wait_ready(page)
-    assert not results_showing(page)
-    page.go_back()
-    page.wait_for_url("**/topics/quantum-computing/")
-    wait_ready(page)
+    # Back to the page's own state: Material swaps the page in, and the facet file is loaded,
+    # so it is drawn from it (the plain list costs seconds at 10,000 papers).
+    back_to_a_new_page(page)
+    assert page.url.endswith("/papers/")
+    assert_own_state(page, plain_list(page))
+    back_to_a_new_page(page)
+    assert page.url.endswith("/topics/quantum-computing/")
     assert page.evaluate("document.querySelector('select[name=topic]').value") == "quantum-computing"
+    start = start_list(page)
+    own = plain_list(page)
+    assert set(start) | set(own) == matching(faceted, in_topic("quantum-computing"))
+    if results_showing(page):  # swapped in by Material: drawn from the facet file
+        assert_own_state(page, own)
+    else:  # loaded again by the browser (the page came by a full load): a page view of its own
+        assert shown_slugs(page) == start + own
 
 
 def test_result_links_reach_the_papers_under_the_sub_path(page: Any, base_url: str) -> None:
@@ -470,10 +553,17 @@ def test_axe_finds_nothing_on_the_controls(page: Any, scheme: str) -> None:
         if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
             page.locator("form[data-md-component=palette] label:visible").click()
             page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
-        assert results_showing(page)
-        for v in axe_violations(page):
-            nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
-            problems.append(f"{path} [{scheme}] {v['impact']} {v['id']}: {v['help']}\n    {nodes}")
+        for state in ("filtered", "cleared"):
+            if state == "cleared":  # the page's own list, drawn from the facet file
+                page.click("button.rl-facets__reset")
+                wait_ready(page)
+                assert query(page) == {} and status_line(page) == ""
+            assert results_showing(page)
+            for v in axe_violations(page):
+                nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+                problems.append(
+                    f"{path} {state} [{scheme}] {v['impact']} {v['id']}: {v['help']}\n    {nodes}"
+                )
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
 
 

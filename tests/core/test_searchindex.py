@@ -2,6 +2,8 @@
 
 The HTML of a record is read back with Python's HTML parser, the way Pagefind reads it: the
 text of the weighted blocks, and the values of the filter, sort and meta elements.
+Only `kind` is a filter (the search box's topic lookup, overrides/assets/javascripts/search.js)
+and nothing is a sort key: the list pages filter and sort over facets.json, not Pagefind.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import pytest
 from generator import searchindex
 from generator.load import load_content
 from generator.model import Assignment, Link, Origin, Paper, Taxonomy, Topic
-from generator.sitemodel import Site, sort_papers
+from generator.sitemodel import Site
 
+from ..pagefind_files import fragments
 from .conftest import make_project
 
 ORIGIN = Origin("content/papers/x.md")
@@ -90,7 +93,7 @@ def one(site: Site, url: str) -> Read:
     return Read(searchindex.record_html(found[0]))
 
 
-def test_a_paper_record_holds_its_text_filters_sorts_and_meta() -> None:
+def test_a_paper_record_holds_its_text_kind_and_meta() -> None:
     p = paper(
         "riscv-cores",
         title="RISC-V <cores> & GPT-3.5",
@@ -110,15 +113,9 @@ def test_a_paper_record_holds_its_text_filters_sorts_and_meta() -> None:
     assert "Processors, GPUs & memory, Quantum computing" in texts
     assert "We study vector units." in texts
     assert "A favourite: see the code." in texts
-    assert rec.filters == {
-        "kind": ["paper"],
-        "topic": ["hw", "quantum"],
-        "year": ["2023"],
-        "status": ["essential"],
-        "has": ["code"],
-        "tag": ["hardware", "a, b: c"],
-    }
-    assert rec.sort == {"added": "2024-01-01-0", "title": "risc-v <cores> & gpt-3.5", "year": "2023"}
+    assert "hardware, a, b: c" in texts  # the tags are words, not filters
+    assert rec.filters == {"kind": ["paper"]}
+    assert rec.sort == {}
     assert rec.meta == {
         "title": "RISC-V <cores> & GPT-3.5",
         "topics": "Processors, GPUs & memory · Quantum computing",
@@ -128,17 +125,12 @@ def test_a_paper_record_holds_its_text_filters_sorts_and_meta() -> None:
     }
 
 
-def test_unknown_fields_leave_no_empty_filter_sort_or_meta() -> None:
+def test_unknown_fields_leave_no_empty_meta() -> None:
     rec = one(make_site(paper("bare")), "papers/bare/")
     assert rec.filters == {"kind": ["paper"]}
-    assert set(rec.sort) == {"added", "title"}
+    assert rec.sort == {}
     assert set(rec.meta) == {"title"}
     assert [t for t, _ in rec.blocks] == ["Bare"]
-
-
-def test_has_offers_code_and_data_only() -> None:
-    p = paper("p", links=(Link("data", "https://d.org"), Link("project", "https://p.org"), Link("code", "c")))
-    assert one(make_site(p), "papers/p/").filters["has"] == ["code", "data"]
 
 
 def test_topic_pages_are_records_and_list_pages_are_not() -> None:
@@ -150,23 +142,9 @@ def test_topic_pages_are_records_and_list_pages_are_not() -> None:
         ("Processors, GPUs & memory", searchindex.TITLE_WEIGHT),
         ("What the topic is about.", searchindex.TEXT_WEIGHT),
     ]
-    assert rec.filters == {"kind": ["topic"], "topic": ["hw"]}
-    assert rec.sort == {"title": "processors, gpus & memory"}
+    assert rec.filters == {"kind": ["topic"]}
+    assert rec.sort == {}
     assert rec.meta == {"title": "Processors, GPUs & memory", "summary": "What the topic is about."}
-
-
-def test_added_sorted_descending_is_the_list_pages_order() -> None:
-    papers = [
-        paper(f"p{i}", title=title, added=dt.date(2024, 1, day))
-        for i, (title, day) in enumerate([("b", 2), ("a", 2), ("c", 1), ("B", 3), ("z", 2)] * 3)
-    ]
-    papers = [paper(f"{p.slug}-{n}", title=p.title, added=p.added) for n, p in enumerate(papers)]
-    site = make_site(*papers)
-    keys = {r.url: dict(r.sort)["added"] for r in searchindex.records(site) if r.url.startswith("papers/")}
-    by_key = sorted(keys, key=keys.__getitem__, reverse=True)
-    assert by_key == [f"papers/{p.slug}/" for p in sort_papers(papers)]
-    assert len(set(keys.values())) == len(keys)
-    assert {len(k) for k in keys.values()} == {len("2024-01-01-00")}
 
 
 @pytest.mark.parametrize(
@@ -189,8 +167,8 @@ def test_markup_in_any_field_stays_text() -> None:
     hostile = '</h1><script>alert(1)</script><p data-pagefind-filter="kind">topic'
     p = paper("h", title=hostile, abstract=hostile, authors=(hostile,), tags=(hostile,))
     rec = one(make_site(p), "papers/h/")
-    assert rec.filters["kind"] == ["paper"]
-    assert rec.filters["tag"] == [hostile]
+    assert rec.filters == {"kind": ["paper"]}
+    assert (hostile, searchindex.TAGS_WEIGHT) in rec.blocks
     assert rec.meta["title"] == hostile
     assert rec.blocks[0] == (hostile, searchindex.TITLE_WEIGHT)
 
@@ -212,6 +190,9 @@ def test_build_indexes_every_paper_and_topic_page(shipped_site: Path) -> None:
     )
     assert entry["languages"]["en"]["page_count"] == len(content.papers) + len(content.taxonomy.topics)
     assert list(entry["languages"]) == ["en"]
+    # What Pagefind kept of each page: `kind` is its only filter.
+    for url, record in fragments(shipped_site / "site").items():
+        assert record["filters"] == {"kind": ["topic" if url.startswith("/topics/") else "paper"]}, url
 
 
 def test_a_failing_indexer_leaves_the_old_site_whole(tmp_path: Path, cli: Any) -> None:

@@ -346,3 +346,40 @@ def test_checks_across_papers_run_again_when_a_paper_joins_them(warm: Path, run:
     )
     cold = run(copy_inputs(warm, warm.parent / "cold"), "validate", check=False)
     assert [line for line in cold.stderr.splitlines() if line.startswith("content/")] == problems
+
+
+def test_a_run_pauses_the_cycle_collector_and_restores_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stages run without cycle collection (benchmarks/run.py: a fifth of a cold run), and the
+    process gets its collector back afterwards, also when the content is refused."""
+    import gc
+
+    import generator.pipeline as pipeline
+    from generator.render import render_site
+
+    seen: list[bool] = []
+
+    def spy(site: Any) -> Any:
+        seen.append(gc.isenabled())
+        return render_site(site)
+
+    monkeypatch.setattr("generator.pipeline.render_site", spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert gc.isenabled()
+    generate(Project(project), Progress(quiet=True))
+    assert seen == [False]
+    assert gc.isenabled()
+
+    paper = sorted((project / "content" / "papers").glob("*.md"))[0]
+    paper.write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(pipeline.BuildError):
+        generate(Project(project), Progress(quiet=True))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(pipeline.BuildError):
+            generate(Project(project), Progress(quiet=True))
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
