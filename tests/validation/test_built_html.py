@@ -24,6 +24,7 @@ from generator.model import Link, Origin, Page, Paper
 from generator.related import find_related
 from generator.render import Site, render_site
 from generator.site import render_nav
+from generator.templating import block_digest
 from generator.typeset import plain
 from generator.write import write_tree
 
@@ -165,7 +166,10 @@ def test_front_matter_breakout_stays_in_its_place_in_the_markdown(site: Path) ->
     flat_title = " ".join(plain(BREAKOUT_TITLE).split())
     assert html.unescape(meta["title"]) == flat_title
     assert meta["tags"][-2:] == ["{{ 7*7 }}", "{: onclick=alert(1) }"]
-    assert set(meta) == {"title", "description", "template", "tags", "source", "paper"}
+    assert set(meta) == {"title", "description", "template", "tags", "source", "paper", "html_blocks"}
+    # The blocks MkDocs' hook takes around Markdown are the generator's HTML, escaped values and all.
+    blocks = {block_digest(part): part for part in body.split("\n\n")}
+    assert all(blocks[d].lstrip("\n").startswith("<") for d in meta["html_blocks"])
     assert "49" not in text
     # The abstract is one escaped line of the body; nothing of it starts a line of its own.
     assert [line for line in body.splitlines() if line.startswith(("---", "title:", "{"))] == []
