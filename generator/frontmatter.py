@@ -291,6 +291,17 @@ _YAML11_FLOAT = re.compile(
 )
 
 
+#: The YAML 1.1 types of plain text that `yaml11_surprise` names, as (tag, pattern): writers
+#: quote such text (generator/yamlemit.py) so that it reads back as text.
+YAML11_TYPES = (
+    ("tag:yaml.org,2002:bool", _YAML11_BOOL),
+    ("tag:yaml.org,2002:null", _YAML11_NULL),
+    ("tag:yaml.org,2002:int", _YAML11_INT),
+    ("tag:yaml.org,2002:float", _YAML11_FLOAT),
+    ("tag:yaml.org,2002:timestamp", _YAML11_TIMESTAMP),
+)
+
+
 def yaml11_surprise(scalar: Scalar) -> str | None:
     """Name the type YAML 1.1 tools would give a plain scalar, if not a string."""
     if not scalar.plain:

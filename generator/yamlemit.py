@@ -1,4 +1,4 @@
-"""YAML text of the importer's values, as `yaml.dump` with libyaml's CSafeDumper writes it, faster.
+"""YAML text of the importer's values, as `yaml.dump` with libyaml's safe dumper (`Dumper`) writes it, faster.
 
 `dump_yaml` makes the events PyYAML's SafeRepresenter and serializer would make
 for a value and hands them to libyaml's emitter directly: the same text, without
@@ -24,7 +24,7 @@ WIDTH = 100
 def dump_yaml(data: dict[str, object]) -> str:
     """Block-style YAML of a mapping, in the order given, that reads back exactly.
 
-    The text is that of `yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True,
+    The text is that of `yaml.dump(data, Dumper=Dumper, allow_unicode=True,
     sort_keys=False, width=WIDTH, default_flow_style=False)`; for the values the importer
     writes (text, numbers, dates, lists and mappings of them) the events that call would
     emit are made here and handed to libyaml's emitter directly, skipping PyYAML's
@@ -50,19 +50,32 @@ def dump_mapping(data: dict[str, object]) -> tuple[str, fm.Map | None]:
     except _Unsupported:
         return _yaml_dump(data), None
     events += (_DOCUMENT_END, _STREAM_END)
-    text = str(yaml.emit(events, Dumper=yaml.CSafeDumper, width=WIDTH, allow_unicode=True))
+    text = str(yaml.emit(events, Dumper=Dumper, width=WIDTH, allow_unicode=True))
     return text, node if isinstance(node, fm.Map) else None
 
 
 def _yaml_dump(data: object) -> str:
     return yaml.dump(
         data,
-        Dumper=yaml.CSafeDumper,
+        Dumper=Dumper,
         allow_unicode=True,
         sort_keys=False,
         width=WIDTH,
         default_flow_style=False,
     )
+
+
+class Dumper(yaml.CSafeDumper):
+    """libyaml's safe dumper that also quotes text YAML 1.1 reads as something else.
+
+    PyYAML's resolver leaves `y`, `N`, `1.2.3` or `2020-1-1` plain; the loader refuses them
+    plain (`frontmatter.yaml11_surprise`: other YAML tools read a boolean, a number, a date),
+    so an import of a paper titled `N` would be refused. Quoted, they read back as text.
+    """
+
+
+for _tag, _pattern in fm.YAML11_TYPES:
+    Dumper.add_implicit_resolver(_tag, _pattern, None)
 
 
 class _Unsupported(Exception):
@@ -77,7 +90,7 @@ _SCALARS: dict[type, Any] = {
     bool: lambda v: ("tag:yaml.org,2002:bool", "true" if v else "false"),
     type(None): lambda v: ("tag:yaml.org,2002:null", "null"),
 }
-_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = yaml.CSafeDumper.yaml_implicit_resolvers
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = Dumper.yaml_implicit_resolvers
 _WILDCARD = _IMPLICIT.get(None, [])
 # Events are read, never changed, by the emitter: the fixed ones and those of keys are shared.
 _STREAM_START = yaml.StreamStartEvent()

@@ -1,6 +1,6 @@
 """The importer's fast paths give exactly what the plain code they replace gave.
 
-`yamlemit.dump_yaml` writes the very text `yaml.dump` (libyaml's CSafeDumper) wrote before:
+`yamlemit.dump_yaml` writes the very text `yaml.dump` (libyaml's safe dumper, `yamlemit.Dumper`) writes:
 it hands libyaml's emitter the events PyYAML's representer would make, without
 running the representer; these tests hold the two equal on every kind of value the
 importer writes and on text chosen to hit every YAML quoting and folding rule.
@@ -125,7 +125,7 @@ def pyyaml(data: object) -> str:
     """What the importer wrote before dump_yaml made its own events."""
     return yaml.dump(
         data,
-        Dumper=yaml.CSafeDumper,
+        Dumper=yamlemit.Dumper,
         allow_unicode=True,
         sort_keys=False,
         width=yamlemit.WIDTH,
@@ -395,3 +395,17 @@ def test_an_abstract_under_twenty_words_is_reported(words: int) -> None:
     _paper, problems = load_paper_text(text, "papers/x.md", (), "x.md")
     expected = [f"abstract: only {words} words; is it complete?"] if words < 20 else []
     assert [p.message for p in problems] == expected
+
+
+@pytest.mark.parametrize("text", ["y", "N", "off", "~", "1.2.3", "017", "2020-1-1", "1:20", ".NaN", "0b101"])
+def test_text_yaml_1_1_reads_as_another_type_is_quoted_and_reads_back_as_text(text: str) -> None:
+    """PyYAML leaves these plain; other YAML tools (and the loader's check) read a boolean,
+    null, a number or a date: written quoted, they are text to every reader."""
+    written = yamlemit.dump_yaml({"title": text, "tags": [text]})
+    assert f"title: {text}\n" not in written
+    assert yaml.safe_load(written) == {"title": text, "tags": [text]}
+    mapping = fm.parse_mapping(written)[0]
+    assert isinstance(mapping, fm.Map)
+    title, tags = mapping.get("title"), mapping.get("tags")
+    assert isinstance(title, fm.Scalar) and isinstance(tags, fm.Seq)
+    assert all(isinstance(n, fm.Scalar) and fm.yaml11_surprise(n) is None for n in (title, *tags.items))
