@@ -120,7 +120,7 @@ _RESULTS_JS = """
 # Set the query in one go and wait for the answer to be drawn: the meta line leaves
 # "Type to start searching" for "N matching documents" once this query is answered.
 _QUERY_JS = """
-async (query) => {
+async ([query, timeoutMs]) => {
   const input = document.querySelector('input.md-search__input');
   const meta = document.querySelector('.md-search-result__meta');
   const list = document.querySelector('.md-search-result__list');
@@ -138,9 +138,13 @@ async (query) => {
     observer.observe(meta, {childList: true, characterData: true, subtree: true});
     observer.observe(list, {childList: true});
   });
+  // page.evaluate has no timeout of its own: a query never answered fails, not hangs.
+  const late = new Promise((_, reject) => setTimeout(() => reject(new Error(
+    `no answer to ${JSON.stringify(query)} in ${timeoutMs} ms; the results say: ${meta.textContent}`
+  )), timeoutMs));
   input.value = query;
   input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
-  return await answered;
+  return await Promise.race([answered, late]);
 }
 """
 
@@ -168,6 +172,6 @@ def run_query(page: Any, query: str, timeout_ms: float = 120_000) -> tuple[list[
     """Put `query` in the search box; return the result pages and the milliseconds to render them."""
     clear_search(page)
     page.set_default_timeout(timeout_ms)
-    elapsed = float(page.evaluate(_QUERY_JS, query))
+    elapsed = float(page.evaluate(_QUERY_JS, [query, timeout_ms]))
     hits = [SearchHit(r["href"], r["title"]) for r in page.evaluate(_RESULTS_JS)]
     return hits, elapsed

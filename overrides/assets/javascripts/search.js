@@ -159,20 +159,31 @@
       if (id === asked) unavailable();
       return;
     }
-    // The topics alone too: among thousands of papers that repeat a topic's words, its page may
-    // rank past the first screen, and a topic's name should find its page first.
-    const [answer, topics] = await Promise.all([
-      pagefind.search(terms),
-      pagefind.search(terms, { filters: { kind: "topic" } }),
-    ]);
-    if (id !== asked) return;
-    const named = await namedTopic(topics.results, terms);
-    if (id !== asked) return;
-    const results = named ? [named, ...answer.results.filter((r) => r.id !== named.id)] : answer.results;
-    shown = { results, next: 0, busy: false, terms };
-    list.replaceChildren();
-    await more();
-    if (id === asked) setMeta(counted(answer.results.length));
+    try {
+      // The topics alone too: among thousands of papers that repeat a topic's words, its page may
+      // rank past the first screen, and a topic's name should find its page first.
+      const [answer, topics] = await Promise.all([
+        pagefind.search(terms),
+        pagefind.search(terms, { filters: { kind: "topic" } }),
+      ]);
+      if (id !== asked) return;
+      const named = await namedTopic(topics.results, terms);
+      if (id !== asked) return;
+      const results = named ? [named, ...answer.results.filter((r) => r.id !== named.id)] : answer.results;
+      shown = { results, next: 0, busy: false, terms };
+      list.replaceChildren();
+      await more();
+      if (id === asked) setMeta(counted(answer.results.length));
+    } catch (error) {
+      // A part of the index that did not arrive (a dropped connection): say so, and let the
+      // same words be asked again, rather than leave the last answer or nothing on screen.
+      if (id !== asked) return;
+      last = null;
+      shown = null;
+      list.replaceChildren();
+      setMeta("The search did not answer (" + (error && error.message ? error.message : error) + "); type again to retry.");
+      console.error("search:", error);
+    }
   }
 
   function unavailable() {
