@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
 import shutil
 import sys
@@ -23,6 +22,7 @@ from . import indexing, searchindex, validate
 from . import site as mkdocs
 from .classify import classify
 from .incremental import Inputs, NoMemo
+from .incremental.store import gc_paused
 from .load import Content, read_content
 from .model import Assignment, Problem
 from .progress import Progress
@@ -31,26 +31,6 @@ from .render import Site, render_site
 from .write import WriteError, WriteReport, remove_leftovers, write_tree
 
 CONTENT = "content"  # content/ as shown in messages and in the pages' edit links
-
-
-@contextlib.contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for one run of the stages, then restore it as it was.
-
-    A run keeps hundreds of thousands of small objects to its end (the memo's records,
-    front-matter nodes, rendered strings) and makes next to no reference cycles; every
-    automatic collection walks all of them again. At 10,000 papers the pause takes a
-    `generate` after a notes edit from 1.33-1.53 to 1.11-1.39 s of user CPU (3 runs each,
-    alternating, same peak memory); a cold run gains nothing measurable (14.4-15.3 s
-    against 14.5 s), as most of its objects are made after the last collection anyway.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class BuildError(Exception):
@@ -124,7 +104,11 @@ def generate(
     project: Project, progress: Progress, *, strict: bool = False, memo: NoMemo | None = None
 ) -> tuple[WriteReport, list[Problem]]:
     """Validate content/ and write docs/ and the nav of mkdocs.yml; raise BuildError on bad content."""
-    with lock(project, progress), cycle_collector_paused():
+    # No cycle collection while the stages run (incremental.store.gc_paused): a run keeps
+    # hundreds of thousands of small objects and makes next to no cycles. At 10,000 papers a
+    # notes edit goes from 1.33-1.53 to 1.11-1.39 s of user CPU (3 alternating runs each,
+    # same peak memory); a cold run gains nothing measurable.
+    with lock(project, progress), gc_paused():
         report, problems, _ = _generate(
             project, progress, strict=strict, memo=memo or NoMemo(), want_site=False
         )
@@ -256,7 +240,7 @@ def build(project: Project, progress: Progress, *, strict: bool = False) -> tupl
             if project.docs.is_dir() and not project.docs.is_symlink():
                 shutil.copytree(project.docs, keep / "docs", copy_function=os.link)
             config_before = project.mkdocs_yml.read_bytes()
-            with cycle_collector_paused():
+            with gc_paused():
                 report, problems, site = _generate(
                     project, progress, strict=strict, memo=project.memo(), want_site=True
                 )

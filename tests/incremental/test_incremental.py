@@ -351,7 +351,7 @@ def test_checks_across_papers_run_again_when_a_paper_joins_them(warm: Path, run:
 def test_a_run_pauses_the_cycle_collector_and_restores_it(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The stages run without cycle collection (benchmarks/run.py: a fifth of a cold run), and the
+    """The stages run without cycle collection (a notes edit: 0.2 s of 1.4 at 10,000 papers), and the
     process gets its collector back afterwards, also when the content is refused."""
     import gc
 
