@@ -475,3 +475,24 @@ def test_axe_finds_no_serious_violation_in_the_open_search(page: Any, scheme: st
         for v in axe_violations(page)
     ]
     assert not problems, "axe-core violations in the open search:\n" + "\n".join(problems)
+
+
+_ASK_JS = """(words) => { const input = document.querySelector('input.md-search__input');
+  input.focus(); input.value = words; input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true})); }"""
+_META_JS = "() => document.querySelector('.md-search-result__meta').textContent"
+
+
+def test_a_search_whose_index_does_not_arrive_is_not_left_silent(browser: Any, base_url: str) -> None:
+    """An index part that never comes: Pagefind either answers without it or waits for it for
+    good (both seen); the reader gets an answer or is told, never the empty box of before."""
+    console = Console(base_url)
+    context, page = open_page(browser, base_url, console)
+    try:
+        page.goto("/")
+        page.route(re.compile(r"/pagefind/index/"), lambda route: route.abort())
+        page.evaluate(_ASK_JS, "quantum")
+        page.wait_for_timeout(10_000)  # search.js says so after 8 s (SLOW_MS)
+        meta = page.evaluate(_META_JS)
+        assert "matching document" in meta.lower() or "not answered yet" in meta, meta
+    finally:
+        context.close()

@@ -34,6 +34,9 @@
   const list = document.querySelector(".md-search-result__list");
   const scrollwrap = document.querySelector(".md-search__scrollwrap");
   const PAGE = 10;
+  // How long a query may take before the reader is told it has not answered (a first query at
+  // 10,000 papers answers in about 0.5 s, benchmarks/RESULTS.md).
+  const SLOW_MS = 8000;
   const TOPICS = " · ";
 
   let loading = null; // the Pagefind module, once asked for
@@ -159,6 +162,12 @@
       if (id === asked) unavailable();
       return;
     }
+    // Pagefind waits for an index part that does not arrive rather than fail (and keeps
+    // waiting for it on later queries): say so after a while; an answer that comes later is
+    // still drawn.
+    const slow = setTimeout(() => {
+      if (id === asked) setMeta("The search has not answered yet (a part of the index did not arrive); reload the page to try again.");
+    }, SLOW_MS);
     try {
       // The topics alone too: among thousands of papers that repeat a topic's words, its page may
       // rank past the first screen, and a topic's name should find its page first.
@@ -183,6 +192,8 @@
       list.replaceChildren();
       setMeta("The search did not answer (" + (error && error.message ? error.message : error) + "); type again to retry.");
       console.error("search:", error);
+    } finally {
+      clearTimeout(slow);
     }
   }
 
