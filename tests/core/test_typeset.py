@@ -8,6 +8,7 @@ accepts it; crafted inputs of a megabyte check that the pass stays linear.
 
 from __future__ import annotations
 
+import re
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -309,12 +310,16 @@ def test_no_input_breaks_out_of_its_element(source: str) -> None:
     assert_stays_in_its_element(source)
 
 
-#: Accents change the letter after them (`\\'e` is é): left out where words are counted.
+#: Accents change the letter after them (`\\'e` is é, `\\.x` is ẋ): left out where words are
+#: counted, also where a lone backslash meets an accent's mark.
 PLAIN_TOKENS = [t for t in TOKENS if t not in ("\\'", '\\"', "\\c{")]
+ACCENT = re.compile(r"\\[.'`^\"~=]")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(PLAIN_TOKENS), max_size=40).map("".join))
+@given(
+    st.lists(st.sampled_from(PLAIN_TOKENS), max_size=40).map("".join).filter(lambda s: not ACCENT.search(s))
+)
 def test_nothing_written_is_dropped(source: str) -> None:
     """A word survives typesetting: in the text, or in a link's address."""
     tree = parse(to_html(source))
