@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from markupsafe import Markup
+
 from . import bibtex, charts, feeds, text
 from .layout import paper_url
 from .model import Paper, ReadingPath, Topic
@@ -138,13 +140,13 @@ def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
     return (-pair[1], pair[0])
 
 
-def render_topic(site: Site, topic: Topic, items: dict[str, tuple[str, str]] | None = None) -> str:
-    """A topic page; `items` are `list_items(site, "../../", True)`, which every topic page shares."""
+def render_topic(site: Site, topic: Topic, items: ListItems | None = None) -> str:
+    """A topic page; `items` are `ListItems(site, "../../", True)`, which every topic page shares."""
     unit, bins = timeline_bins(site.members[topic.id])
     members = site.members[topic.id]
     return render_with_blocks(
         "topic.md.j2",
-        items=items if items is not None else list_items(site, "../../", True),
+        items=items if items is not None else ListItems(site, "../../", True),
         topic=topic,
         papers=members,
         essential=[p for p in members if p.status == "essential"],
@@ -165,17 +167,34 @@ def render_topics_index(site: Site) -> str:
     return render_template("topics.md.j2", taxonomy=site.taxonomy, members=site.members)
 
 
-def list_items(site: Site, root: str, summaries: bool) -> dict[str, tuple[str, str]]:
-    """Each paper's list item, by slug, as the two halves around its topics: made once for
-    every page that lists it (a paper is on All papers and on each of its topic pages)."""
-    macros = template_macros("_list.html.j2")
-    return {p.slug: (macros.item_head(p, root), macros.item_tail(p, summaries)) for p in site.papers}
+class ListItems:
+    """Each paper's item in one kind of list (`root` of its pages, `summaries` or not), for every
+    page that lists it (All papers, each of its topic pages): its two halves are made once per
+    paper, the links to its topics once per set of topics (`_list.html.j2`)."""
+
+    def __init__(self, site: Site, root: str, summaries: bool) -> None:
+        macros = template_macros("_list.html.j2")
+        self._site, self._root, self._topics = site, root, macros.item_topics
+        self._halves = {
+            p.slug: (macros.item_head(p, root), macros.item_tail(p, summaries)) for p in site.papers
+        }
+        self._spans: dict[tuple[tuple[str, ...], str | None], str] = {}
+
+    def item(self, paper: Paper, own_topic: str | None = None) -> Markup:
+        """`paper`'s item, its topics less `own_topic` (a topic page's own)."""
+        key = (self._site.assignments[paper.slug].topics, own_topic)
+        span = self._spans.get(key)
+        if span is None:
+            topics = self._site.topics_of(paper, but=own_topic)
+            span = self._spans[key] = str(self._topics(topics, self._root)) if topics else ""
+        head, tail = self._halves[paper.slug]
+        return Markup(f"{head}{span}{tail}")
 
 
 def render_all_papers(site: Site) -> str:
     papers = sorted(site.papers, key=lambda p: (p.title.casefold(), p.slug))
     return render_with_blocks(
-        "papers.md.j2", papers=papers, site=site, facet=site.facets, items=list_items(site, "../", False)
+        "papers.md.j2", papers=papers, site=site, facet=site.facets, items=ListItems(site, "../", False)
     )
 
 

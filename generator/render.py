@@ -24,8 +24,8 @@ from .listings import (
     CSL_JSON,
     FEED_ALL,
     MY_LIST,
+    ListItems,
     feed_path,
-    list_items,
     render_all_papers,
     render_bibliography,
     render_charts,
@@ -137,12 +137,13 @@ def related_groups(site: Site, paper: Paper) -> list[tuple[tuple[Topic, ...], li
     paper. Papers sharing no topic (related by their words alone) form a group of no topics.
     """
     own_ids = {t.id for t in site.topics_of(paper)}
-    groups: dict[tuple[Topic, ...], list[Paper]] = {}
+    # Keyed by the topics' ids: hashing a Topic hashes its every rule.
+    groups: dict[tuple[str, ...], tuple[tuple[Topic, ...], list[Paper]]] = {}
     for slug in site.related.get(paper.slug, ()):
         other = site.by_slug[slug]
         shared = tuple(t for t in site.topics_of(other) if t.id in own_ids)
-        groups.setdefault(shared, []).append(other)
-    return list(groups.items())
+        groups.setdefault(tuple(t.id for t in shared), (shared, []))[1].append(other)
+    return list(groups.values())
 
 
 def path_steps(site: Site, paper: Paper) -> list[dict[str, Any]]:
@@ -307,7 +308,7 @@ def render_list_files(site: Site) -> dict[str, str]:
         "tags.md": render_tags(site),
         MY_LIST: render_my_list(),
     }
-    items = list_items(site, "../../", True)
+    items = ListItems(site, "../../", True)
     for topic in site.taxonomy.topics:
         files[topic_path(topic.id)] = render_topic(site, topic, items)
     files[PATHS_INDEX] = render_paths_index(site)

@@ -59,11 +59,15 @@ class Site:
     @cached_property
     def citations(self) -> dict[str, str]:
         """Each paper's BibTeX entry ("" if it cannot be cited), by slug."""
-        return {p.slug: self.citation(p) for p in self.papers}
+        return {p.slug: bibtex.render_entry(p, self.cite_keys[p.slug]) for p in self.papers}
 
     def citation(self, paper: Paper) -> str:
-        """One paper's BibTeX entry, "" if it cannot be cited."""
-        return bibtex.render_entry(paper, self.cite_keys[paper.slug])
+        """One paper's BibTeX entry, "" if it cannot be cited (from `citations` once that is made:
+        a whole run makes it for the list pages first; a notes edit renders one entry)."""
+        made = self.__dict__.get("citations")
+        return (
+            made[paper.slug] if made is not None else bibtex.render_entry(paper, self.cite_keys[paper.slug])
+        )
 
     @cached_property
     def by_slug(self) -> dict[str, Paper]:
