@@ -7,6 +7,7 @@ the whole text, and groups deeper than `MAX_GROUPS` are text: the work is linear
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from .texmap import (
@@ -38,6 +39,8 @@ from .texmap import (
     trim_url,
 )
 
+_BRACE = re.compile(r"\\[\s\S]?|[{}]")
+
 
 class _Parser:
     def __init__(self, text: str) -> None:
@@ -64,16 +67,12 @@ class _Parser:
         if self._closing is None:
             self._closing = {}
             opened: list[int] = []
-            s, k, n = self.s, 0, len(self.s)
-            while k < n:
-                c = s[k]
-                if c == "\\":
-                    k += 1
-                elif c == "{":
-                    opened.append(k)
+            for m in _BRACE.finditer(self.s):  # a backslash hides the character after it
+                c = m.group()
+                if c == "{":
+                    opened.append(m.start())
                 elif c == "}" and opened:
-                    self._closing[opened.pop()] = k
-                k += 1
+                    self._closing[opened.pop()] = m.start()
         return self._closing.get(j, -1)
 
     def find(self, closer: str, start: int, valid: object = None) -> int:

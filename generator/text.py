@@ -102,8 +102,8 @@ def first_sentence(text: str, limit: int = 200) -> str:
     Remembered: the summary of an abstract shows on its page, in each of its topics and
     in the feeds.
     """
-    flat = " ".join(text.split())
-    return shorten(_SENTENCE_END.split(flat, maxsplit=1)[0], limit)
+    end = _SENTENCE_END.search(text)  # as on the text made one line: a run of spaces matches whole
+    return shorten(text[: end.start()] if end else text, limit)
 
 
 def shorten(text: str, limit: int, trim: str = ",;: ") -> str:
