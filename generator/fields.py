@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from . import frontmatter as fm
 from . import sanitize
@@ -284,9 +284,6 @@ def check_body(rep: Reporter, body: str, body_line: int, what: str) -> None:
         pos = _position(body, hazard.start)
         message = hazard.message if what == "notes" else hazard.message.replace(" in notes", f" in a {what}")
         rep.error(Position(pos.line + body_line - 1, pos.col), f"{what}: {message}")
-
-
-FieldReader = Callable[[Reporter, str, Node], object]
 
 
 def read_bib_fields(rep: Reporter, node: Node) -> tuple[tuple[str, str], ...]:

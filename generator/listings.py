@@ -136,10 +136,6 @@ def render_timeline(topic: Topic, papers: Sequence[Paper]) -> str:
     )
 
 
-def _most(pair: tuple[tuple[str, str], int]) -> tuple[int, tuple[str, str]]:
-    return (-pair[1], pair[0])
-
-
 def render_topic(site: Site, topic: Topic, items: ListItems | None = None) -> str:
     """A topic page; `items` are `ListItems(site, "../../", True)`, which every topic page shares."""
     unit, bins = timeline_bins(site.members[topic.id])

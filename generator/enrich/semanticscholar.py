@@ -27,10 +27,6 @@ def match_url(title: str) -> str:
     return f"{API}/search/match?" + urllib.parse.urlencode({"query": title, "fields": FIELDS})
 
 
-def search_url(title: str, limit: int = 5) -> str:
-    return f"{API}/search?" + urllib.parse.urlencode({"query": title, "fields": FIELDS, "limit": limit})
-
-
 def _venue(item: dict[str, Any]) -> str | None:
     journal = (item.get("journal") or {}).get("name")
     venue = journal or item.get("venue")

@@ -157,7 +157,6 @@ class Memo(NoMemo):
         ok = isinstance(state, State) and state.version == self.version
         self.state: State = state if ok else State()
         self._records: Records | None = None
-        self._read = 0  # paper files read this run: see RESAVE_AFTER
         self._docs: dict[str, Stat] = {}
 
     @property
