@@ -83,6 +83,8 @@ ENV = dict(os.environ, SOURCE_DATE_EPOCH="0", PYTHONHASHSEED="0")
 #: Issue 11: `make site` at 10,000 papers in at most this share of the baseline's CPU time,
 #: and a site (mkdocs build and search index) of at most this many MB.
 RATIO_TARGET = 0.75
+#: Issue 10: a cold `generate` under this share of `mkdocs build` (wall) in the same run.
+COLD_SHARE_TARGET = 0.15
 SITE_MB_TARGET = 467.0
 #: The bare Material site that `make site` is measured against: a stock mkdocs.yml over the
 #: same docs/ (written beside it, as baseline/mkdocs.yml), built without --strict, since the
@@ -499,8 +501,8 @@ def render(results: list[ListResult]) -> str:
         if r.papers >= 10_000 and cold and mk:
             share = cold.wall / mk.wall
             lines.append(
-                f"| cold generate under 10% of mkdocs build at {r.papers:,} | {share:.1%} | "
-                f"{'yes' if share < 0.1 else '**no**'} |"
+                f"| cold generate under {COLD_SHARE_TARGET:.0%} of mkdocs build at {r.papers:,} | "
+                f"{share:.1%} | {'yes' if share < COLD_SHARE_TARGET else '**no**'} |"
             )
     lines += ["", END]
     return "\n".join(lines) + "\n"
