@@ -5,11 +5,11 @@ built before when nothing it holds changed; then the facet ids the list pages' f
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,9 +34,9 @@ def write_search_index(
     """Index `documents` ((url relative to the site root, html) pairs) with Pagefind into
     `site`/pagefind/.  SiteError if Pagefind cannot run or misses a document.
 
-    The documents go to Pagefind as one folder of files (`<url>index.html`), not one
-    message each: the Python API reads each answer of the Pagefind process after a
-    0.1 s sleep, 17 minutes for 10,000 pages.
+    The documents go to Pagefind's command as one folder of files (`<url>index.html`), not
+    to its Python API: the API reads each answer after a 0.1 s sleep (17 minutes for 10,000
+    pages one message each), and can end Pagefind before its last files are written (`_pagefind`).
 
     `reuse` is (the site built before, a stamp file): the stamp holds a digest of what the
     index was built from (the documents, the language, Pagefind's version) and of every file
@@ -72,15 +72,7 @@ def _index(
             path = folder / url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(html, encoding="utf-8")
-        try:
-            # In a thread of its own: asyncio.run refuses a thread that already runs a loop
-            # (a caller's, such as Playwright's in the tests).
-            with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                count = pool.submit(asyncio.run, _pagefind(folder, out, language)).result()
-        except SiteError:
-            raise
-        except Exception as exc:  # the service raises bare Exceptions with Pagefind's message
-            raise SiteError(f"search index: Pagefind failed ({exc}); site/ is unchanged") from None
+        count = _pagefind(folder, out, language)
     if count != len(documents):
         raise SiteError(
             f"search index: Pagefind indexed {count} of {len(documents)} pages; site/ is unchanged"
@@ -132,12 +124,33 @@ def _reuse_index(key: str, old: Path, stamp: Path, out: Path) -> bool:
     return True
 
 
-async def _pagefind(folder: Path, out: Path, language: str) -> int:
-    from pagefind.index import PagefindIndex
+def _pagefind(folder: Path, out: Path, language: str) -> int:
+    """Run Pagefind's command over `folder` into `out`; the number of pages it indexed.
+
+    Its command, not its Python API: the API's service answers "files written" while its last
+    writes are still under way, and the API then ends the service, which under load leaves files
+    of the index empty or cut short (Pagefind issue #1271; the fix, PR #1272, is in no release
+    yet). The command returns only when every file is written. It runs in `folder`, with no
+    PAGEFIND_* settings but the binary's path, so that no pagefind.yml or variable of the
+    project or the caller changes what it does.
+    """
     from pagefind.service import get_executable
 
-    if get_executable() is None:
+    program = get_executable()
+    if program is None:
         raise SiteError("search index: no Pagefind binary; pip install -r requirements.txt installs it")
-    async with PagefindIndex(config={"force_language": language, "output_path": str(out)}) as index:
-        done = await index.add_directory(str(folder))
-    return int(done["page_count"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    command = [str(program), "--site", ".", "--output-path", str(out.absolute())]
+    command += ["--force-language", language, "--silent"]
+    try:
+        proc = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, errors="replace")
+    except OSError as exc:
+        raise SiteError(f"search index: cannot run Pagefind ({exc.strerror}); site/ is unchanged") from None
+    if proc.returncode != 0:
+        said = " ".join((proc.stderr or proc.stdout).split())[-500:] or f"exit status {proc.returncode}"
+        raise SiteError(f"search index: Pagefind failed ({said}); site/ is unchanged")
+    try:
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(lang["page_count"]) for lang in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SiteError(f"search index: Pagefind wrote no readable pagefind-entry.json ({exc})") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,34 @@ def test_build_indexes_every_paper_and_topic_page(shipped_site: Path) -> None:
     # What Pagefind kept of each page: `kind` is its only filter.
     for url, record in fragments(shipped_site / "site").items():
         assert record["filters"] == {"kind": ["topic" if url.startswith("/topics/") else "paper"]}, url
+
+
+def test_no_pagefind_setting_of_the_project_or_the_caller_changes_the_index(tmp_path: Path, cli: Any) -> None:
+    """Pagefind's command reads pagefind.yml in the folder it runs in and PAGEFIND_* variables:
+    a contributor's pagefind.yml at the project root, or a caller's variables, must not narrow
+    the index (or send it elsewhere)."""
+    root = make_project(tmp_path / "repo")
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean)
+    cli(clean, "build")
+    (root / "pagefind.yml").write_text(
+        'glob: "nothing/**/*.html"\noutput_subdir: ../../stolen\n', encoding="utf-8"
+    )
+    (root / "content" / "pagefind.yml").write_text('exclude_selectors: ["h1", "p"]\n', encoding="utf-8")
+    env = {
+        "PAGEFIND_GLOB": "nothing/**/*.html",
+        "PAGEFIND_EXCLUDE_SELECTORS": "h1,p",
+        "PAGEFIND_FORCE_LANGUAGE": "de",
+    }
+    cli(root, "build", env=env)
+    assert _files(root / "site" / "pagefind") == _files(clean / "site" / "pagefind")
+    assert not (tmp_path / "stolen").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_a_failing_indexer_leaves_the_old_site_whole(tmp_path: Path, cli: Any) -> None:
