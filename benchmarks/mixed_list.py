@@ -25,10 +25,13 @@ from benchmarks.make_list import make_list  # noqa: E402
 from generator.load import load_content  # noqa: E402
 from generator.text import title_key  # noqa: E402
 
+# libyaml's reader where PyYAML has it (the same data, several times faster on 10,000 files).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _front_matter(path: Path) -> dict[str, object]:
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text.split("---\n", 2)[1])
+    data = yaml.load(text.split("---\n", 2)[1], Loader=_LOADER)
     return data if isinstance(data, dict) else {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -17,13 +18,31 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content built once per test session, by `python -m generator build --strict`.
+    """The shipped content built once per test run, by `python -m generator build --strict`.
 
     A project of its own (content/, mkdocs.yml, overrides/ copied), shared by every folder that
-    reads the built shipped site: treat it as read-only, and copy it to change it.
+    reads the built shipped site: treat it as read-only, and copy it to change it. Under
+    pytest-xdist the first worker to ask builds it in the run's shared temporary folder and the
+    others wait for it and read the same one (a build is ~12 s of CPU on this 2-core machine).
     """
-    root = tmp_path_factory.mktemp("shipped") / "project"
-    root.mkdir()
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        root = tmp_path_factory.mktemp("shipped") / "project"
+        _build_shipped(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    root = shared / "shipped" / "project"
+    done = shared / "shipped.done"
+    with (shared / "shipped.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also on failure
+        if not done.exists():
+            shutil.rmtree(root.parent, ignore_errors=True)  # what a failed build left
+            _build_shipped(root)
+            done.touch()
+    return root
+
+
+def _build_shipped(root: Path) -> None:
+    root.mkdir(parents=True)
     for name in ("content", "overrides"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
@@ -37,7 +56,6 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     if proc.returncode != 0:
         pytest.fail(f"build of the shipped site failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return root
 
 
 @pytest.fixture(scope="session")

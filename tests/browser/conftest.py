@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -109,13 +109,12 @@ def new_tab(
     context = browser.new_context(viewport=viewport, base_url=base_url, color_scheme=color_scheme)
 
     def block_outside(route: Any) -> None:
-        if urlsplit(route.request.url).netloc != urlsplit(base_url).netloc:
-            console.blocked.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
+        console.blocked.append(route.request.url)
+        route.abort()
 
-    context.route("**/*", block_outside)
+    # Only requests that leave the site are routed: a route that matched every request sent each
+    # of the site's own files through this process too (a page view took ~1.6 times as long).
+    context.route(re.compile(f"^(?!{re.escape(base_url)})"), block_outside)
     tab = context.new_page()
     tab.set_default_timeout(timeout)
     tab.on("console", console.on_console)

@@ -9,6 +9,7 @@ and the sidebar opens at its top.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,13 +24,26 @@ LAPTOP = {"width": 1366, "height": 900}
 SCREENS = {"phone": PHONE, "laptop": LAPTOP}
 
 
-@pytest.fixture(params=[(s, c) for s in SCREENS for c in ("light", "dark")], ids=lambda p: f"{p[0]}-{p[1]}")
-def screen(request: pytest.FixtureRequest, browser: Any, base_url: str, console: Console) -> Iterator[Any]:
-    """A tab of the served site at one screen size and colour scheme; fails on console errors."""
-    size, scheme = request.param
+SCREEN_PARAMS = [(s, c) for s in SCREENS for c in ("light", "dark")]
+
+
+def screen_id(param: tuple[str, str]) -> str:
+    return f"{param[0]}-{param[1]}"
+
+
+def new_screen_tab(browser: Any, base_url: str, console: Console, param: tuple[str, str]) -> tuple[Any, Any]:
+    """A context and tab of the served site at one screen size and colour scheme."""
+    size, scheme = param
     context, tab = new_tab(browser, base_url, console, viewport=SCREENS[size], color_scheme=scheme)
     tab.screen_name = size
     tab.scheme = "slate" if scheme == "dark" else "default"
+    return context, tab
+
+
+@pytest.fixture(params=SCREEN_PARAMS, ids=screen_id)
+def screen(request: pytest.FixtureRequest, browser: Any, base_url: str, console: Console) -> Iterator[Any]:
+    """A tab of the served site at one screen size and colour scheme; fails on console errors."""
+    context, tab = new_screen_tab(browser, base_url, console, request.param)
     yield tab
     context.close()
     assert not console.errors, "the pages logged errors:\n" + "\n".join(console.errors)
@@ -94,26 +108,52 @@ _STICKING_OUT = """
 """
 
 
-def test_no_element_sticks_out_sideways(screen: Any, built: BuiltSite) -> None:
-    problems = []
-    for path in every_kind_of_page(built):
-        open_page(screen, path)
-        result = screen.evaluate(_STICKING_OUT)
-        if result["found"] or result["scrollWidth"] > result["width"]:
-            problems.append(
-                f"{path}: page {result['scrollWidth']} px wide in {result['width']}: {result['found']}"
-            )
+@dataclass(frozen=True)
+class Survey:
+    """Every kind of page opened once at one screen: what sticks out of each, what axe-core
+    finds on each, and what the pages logged as errors."""
+
+    sticking_out: dict[str, dict[str, Any]]
+    axe: dict[str, list[dict[str, Any]]]
+    errors: list[str]
+
+
+@pytest.fixture(scope="module", params=SCREEN_PARAMS, ids=screen_id)
+def survey(request: pytest.FixtureRequest, browser: Any, base_url: str, built: BuiltSite) -> Survey:
+    """Both whole-page checks on one visit of each page: opening a page is most of the cost of
+    measuring it, and the two checks only read it (the sideways one first, before axe-core's
+    script is added)."""
+    console = Console(base_url)
+    context, tab = new_screen_tab(browser, base_url, console, request.param)
+    sticking_out, axe = {}, {}
+    try:
+        for path in every_kind_of_page(built):
+            open_page(tab, path)
+            sticking_out[path] = tab.evaluate(_STICKING_OUT)
+            axe[path] = axe_violations(tab)
+    finally:
+        context.close()
+    return Survey(sticking_out, axe, console.errors)
+
+
+def test_no_element_sticks_out_sideways(survey: Survey) -> None:
+    problems = [
+        f"{path}: page {result['scrollWidth']} px wide in {result['width']}: {result['found']}"
+        for path, result in survey.sticking_out.items()
+        if result["found"] or result["scrollWidth"] > result["width"]
+    ]
     assert not problems, "\n".join(problems)
+    assert not survey.errors, "the pages logged errors:\n" + "\n".join(survey.errors)
 
 
-def test_axe_finds_nothing_serious(screen: Any, built: BuiltSite) -> None:
+def test_axe_finds_nothing_serious(survey: Survey) -> None:
     problems = []
-    for path in every_kind_of_page(built):
-        open_page(screen, path)
-        for v in axe_violations(screen):
+    for path, violations in survey.axe.items():
+        for v in violations:
             nodes = "\n    ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
             problems.append(f"{path} {v['impact']} {v['id']}: {v['help']}\n    {nodes}")
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
+    assert not survey.errors, "the pages logged errors:\n" + "\n".join(survey.errors)
 
 
 _FIRST_SCREEN = """
