@@ -222,6 +222,69 @@ def test_a_page_without_filters_shows_the_plain_list_and_fetches_no_data_until_t
     assert [u for u in fetched if u.endswith("/pagefind/pagefind.js")]
 
 
+def ax_ignored(page: Any, selector: str) -> bool:
+    """Is the element out of Chromium's accessibility tree (what assistive technology reads)?"""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"no {selector}"
+        nodes = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"]
+        return all(n["ignored"] for n in nodes)
+    finally:
+        cdp.detach()
+
+
+PLAIN = "article ul.rl-list:not(.rl-results__list)"
+
+
+def test_the_first_change_puts_the_plain_list_away_out_of_reach(page: Any, faceted: BuiltSite) -> None:
+    """The plain list is put away by the change itself, kept laid out (content-visibility, not
+    display: none: throwing away the layout of 10,000 items costs 190 ms), and out of reach:
+    no room taken, no focus, nothing for assistive technology."""
+    open_list(page, "papers/")
+    last_plain = f"{PLAIN} > li:last-child > a"
+    assert not ax_ignored(page, last_plain)
+    page.check("input[name=has][value=code]")
+    wait_ready(page)
+    assert results_showing(page) and page.locator(PLAIN).is_hidden()
+    kept = "el => [getComputedStyle(el).display, getComputedStyle(el).contentVisibility, el.inert]"
+    assert page.eval_on_selector(PLAIN, kept) == ["block", "hidden", True]
+    assert page.eval_on_selector(PLAIN, "el => el.getBoundingClientRect().height") == 0
+    assert ax_ignored(page, last_plain)
+    assert not ax_ignored(page, ".rl-results__list > li:first-child > a")
+    # The keyboard goes from the form to the results, past the plain list between them.
+    page.focus("button.rl-facets__reset")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.rl-results__list > li') !== null")
+
+
+def test_the_plain_list_comes_back_when_the_filters_cannot(page: Any, faceted: BuiltSite) -> None:
+    """While facets.json loads, the plain list is away and the status says so; a change undone
+    meanwhile, or a file that cannot be read, shows the plain list again."""
+    held: list[Any] = []
+    page.route("**/facets.json", lambda route: held.append(route))
+    open_list(page, "papers/")
+    page.check("input[name=has][value=code]")
+    page.wait_for_function("() => document.querySelector('form.rl-facets').dataset.state === 'busy'")
+    assert page.locator(PLAIN).is_hidden() and status_line(page) == "Loading the papers…"
+    page.uncheck("input[name=has][value=code]")  # undone before the file came
+    wait_ready(page)
+    assert page.locator(PLAIN).is_visible() and status_line(page) == ""
+    assert len(shown_slugs(page)) == len(faceted.papers) and not results_showing(page)
+    held[0].fulfill(status=200, content_type="application/json", body="{not json")
+    page.unroute("**/facets.json")
+    page.wait_for_function("() => !document.querySelector('form.rl-facets').dataset.index")
+    assert page.locator(PLAIN).is_visible() and not results_showing(page)
+    # A file that cannot be read (the failed load is tried again on the next change).
+    page.route("**/facets.json", lambda route: route.fulfill(status=200, body="{not json"))
+    page.check("input[name=has][value=code]")
+    page.wait_for_function(f"() => ({READY})() && document.querySelector('.rl-facets__status').textContent")
+    assert status_line(page) == "The filters could not be loaded; the list below is complete."
+    assert page.locator(PLAIN).is_visible() and not page.eval_on_selector(PLAIN, "el => el.inert")
+    assert len(shown_slugs(page)) == len(faceted.papers) and not results_showing(page)
+
+
 FILTERS: dict[str, tuple[str, Callable[[Paper], bool]]] = {
     "topic": ("topic=quantum-computing", in_topic("quantum-computing")),
     "year": ("year=2006", lambda p: p["year"] == 2006),
