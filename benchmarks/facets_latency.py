@@ -19,8 +19,10 @@ starts after it). The first change of a page view also fetches the facet file, f
 ("focused first": the change is timed once the file is loaded, and the loading time is
 reported). The first words of a page view load Pagefind (its script, WebAssembly, index chunks)
 and the ids of the papers. Last, "back": one filter, then the browser's back, the first of the
-page view, which Material's instant navigation answers by fetching the page again and swapping
-it in; timed from history.back() until the frame after the new page's form is ready is done.
+page view, timed from history.back() until the frame after the page's own state is drawn is
+done; or, where Material's instant navigation answers it by fetching the page again and
+swapping it in (before rl:popstate, overrides/main.html), until the frame after the new page's
+form is ready is done.
 "fetched" is what the change fetched (the local server does not compress; the sizes of the
 files, raw and gzip'd, are reported too). Medians over --runs fresh browser contexts.
 Run it under the shared lock: `flock /work/wt/heavy.lock python benchmarks/facets_latency.py`.
@@ -197,24 +199,34 @@ async () => { const form = document.querySelector('form.rl-facets');
               return {redrawn, counts: redrawn, done, fetched: 0}; }
 """
 
-# Back, when Material answers it by fetching the page and swapping it in: until the new page's
-# form is ready (looked for each ms) and the frame after is done (ms), and the bytes fetched.
+# Back, the first of a page view, from one filter to the page's own state: until the frame
+# after it is drawn (ms), and the bytes fetched. When Material's instant navigation answers it
+# (its progress$ says it started a fetch), it fetches the page and swaps it in: then until the
+# new page's form is ready (looked for each ms) and the frame after is done.
 _BACK_JS = """
 async () => { const old = document.querySelector('form.rl-facets');
               const before = performance.getEntriesByType('resource').length;
+              let fetching = false;
+              const watch = window.progress$.subscribe(() => { fetching = true; });
               const start = performance.now();
+              const drawn = framesAfterDrawn(old, start);
               history.back();
-              let form = old;
-              while (form === old || !form || form.dataset.state !== 'ready') {
-                if (performance.now() - start > 60000) throw new Error('no page swapped in after back');
-                await new Promise(r => setTimeout(r, 1));
-                form = document.querySelector('form.rl-facets');
+              let [redrawn, done] = await drawn;
+              if (fetching) {
+                let form = old;
+                while (form === old || !form || form.dataset.state !== 'ready') {
+                  if (performance.now() - start > 60000) throw new Error('no page swapped in after back');
+                  await new Promise(r => setTimeout(r, 1));
+                  form = document.querySelector('form.rl-facets');
+                }
+                redrawn = performance.now() - start;
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                done = performance.now() - start;
               }
-              const redrawn = performance.now() - start;
-              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              watch.unsubscribe();
               const fetched = performance.getEntriesByType('resource').slice(before)
                                          .reduce((sum, e) => sum + e.encodedBodySize, 0);
-              return {redrawn, counts: redrawn, done: performance.now() - start, fetched}; }
+              return {redrawn, counts: redrawn, done, fetched}; }
 """
 
 # Focus a control, as a reader about to use it does; resolves when facets.json has loaded (ms).
