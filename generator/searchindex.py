@@ -10,9 +10,12 @@ The contract the search box and the list pages' filters rely on:
 
 - url: the page's URL relative to the site root (`papers/<slug>/`, `topics/<id>/`);
 - content: title (weighted highest), authors, topic titles, tags, abstract, notes;
-- filter: `kind` ("paper" | "topic"), with which the search box looks for a topic page of
-  the words' name. No other filter and no sort key: the list pages filter, sort and count
-  over their facet file (facetfile.py) and ask Pagefind only for words;
+- filter: `kind: topic` on topic pages only, with which the search box looks for a topic page
+  of the words' name. Paper pages have no filter: Pagefind 1.5.2 writes a filter's values in
+  an order that changes from run to run (two values, `paper` and `topic`, gave two different
+  filter, pf_meta and entry files for the same pages), and one value has one order. No other
+  filter and no sort key: the list pages filter, sort and count over their facet file
+  (facetfile.py) and ask Pagefind only for words;
 - meta: `title`, `topics` (titles joined by " · "), `year`, `authors` (the list
   pages' credit), `summary`.
 """
@@ -85,7 +88,7 @@ def paper_record(site: Site, paper: Paper) -> Record:
             (_flat(typeset.plain(paper.abstract)), TEXT_WEIGHT),
             (notes_text(paper.notes), TEXT_WEIGHT),
         ),
-        filters=(("kind", ("paper",)),),
+        filters=(),
         meta=tuple((k, v) for k, v in meta if v),
     )
 
