@@ -326,6 +326,11 @@ class Memo(NoMemo):
             tuple(problems),
         )
         store.save(self.folder / "state", self.key, self.version, self.state)
+        # The records are let go once saved (asked again, they are read from the file): the
+        # run pauses the cycle collector (store.gc_paused), and the collector back on would
+        # walk each of their objects once while this memo lives (0.13 s of a notes edit at
+        # 10,000 papers).
+        self._records = None
 
 
 def _page_key(catalogue: bytes, own: bytes | None, related: tuple[str, ...] | None) -> bytes:
