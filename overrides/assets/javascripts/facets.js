@@ -584,19 +584,39 @@
   // Back and forward between states of one list page. Material's instant navigation would
   // fetch the whole page again for the first popstate of a page view, which is new to it (3.5 s
   // on All papers at 10,000 papers), and leaves the later ones of the same path alone. So when
-  // only the query changed from the entry the reader leaves, Material is kept from it: through
-  // `rl:popstate`, which overrides/main.html dispatches before Material sees the popstate. Not
-  // otherwise: a new path or hash is Material's (it scrolls to the hash), and so is a back
-  // taken while it is still fetching another page (`here` is then that page, from location$).
+  // the entry the reader leaves has the same path (only the query or the anchor changed),
+  // Material is kept from it: through `rl:popstate`, which overrides/main.html dispatches before
+  // Material sees the popstate. A new anchor is then scrolled to here, as Material does. A new
+  // path stays Material's, and so does a back taken while it is still fetching another page
+  // (`here` is then that page, from location$).
   const drawn = new WeakSet(); // the popstates drawn through rl:popstate
   function restore() {
     const from = here;
     here = new URL(location.href);
     if (!view || view.path !== location.pathname || !view.form.isConnected) return false;
-    const state = fromURL(view.form);
-    toForm(view.form, state);
-    draw(view, state);
-    return from.pathname === here.pathname && from.hash === here.hash;
+    if (from.search !== here.search || from.pathname !== here.pathname) {
+      const state = fromURL(view.form);
+      toForm(view.form, state);
+      draw(view, state);
+    }
+    if (from.pathname !== here.pathname) return false;
+    if (from.hash !== here.hash) scrollAsMaterial();
+    return true;
+  }
+
+  // What Material does on a popstate within one page (its scroll restoration is manual): back
+  // to the offset it keeps in the entry's state, else to the entry's anchor, else to the top.
+  function scrollAsMaterial() {
+    const y = history.state && Number.isFinite(history.state.y) ? history.state.y : null;
+    let id = here.hash.slice(1);
+    try {
+      id = decodeURIComponent(id);
+    } catch (error) {
+      // Not percent-encoded text: the id as written.
+    }
+    const target = id && y === null ? document.getElementById(id) : null;
+    if (target) target.scrollIntoView();
+    else window.scrollTo(0, y || 0);
   }
   window.addEventListener("rl:popstate", (event) => {
     drawn.add(event.detail);
