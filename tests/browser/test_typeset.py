@@ -56,9 +56,11 @@ def test_instant_navigation_to_a_math_page_renders_it(page: Any, built: BuiltSit
     page.goto(f"/topics/{topic}/")
     page.wait_for_load_state("networkidle")
     assert [u for u in requests if "katex" in u] == []
+    page.evaluate("window.rlSamePage = true")
     page.locator(f'article a[href$="/papers/{MATH}/"]').first.click()
     page.wait_for_url(f"**/papers/{MATH}/")
     page.wait_for_selector(".rl-abstract .rl-math .katex")
+    assert page.evaluate("window.rlSamePage === true"), "expected an instant navigation, not a page load"
 
 
 def widest_citation(built: BuiltSite) -> str:

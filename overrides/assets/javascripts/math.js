@@ -4,7 +4,7 @@
  * assets/katex/ (the version pinned in package-lock.json), and fetches KaTeX only
  * on a page that has one. A page flagged `math` in its front matter already links
  * KaTeX in its <head> (overrides/main.html); after an instant navigation
- * (Material's document$) the files are added here. Unknown commands show in red
+ * (Material's document$) the script is added here. Unknown commands show in red
  * as KaTeX's own error text, never break the page.
  */
 (function () {
@@ -21,15 +21,19 @@
       css.href = new URL("katex.min.css", base).href;
       document.head.appendChild(css);
     }
+    // A script of its own, even when the page's <head> has one: this runs once the document is
+    // parsed, when a page's own (deferred) KaTeX has already run; and the <head> of a page
+    // reached by instant navigation is copied in by Material from a parsed document, whose
+    // scripts the browser never runs (waiting for theirs would wait forever).
     loading = new Promise(function (resolve, reject) {
-      var present = document.querySelector('script[src$="katex.min.js"]');
-      var script = present || document.createElement("script");
+      var script = document.createElement("script");
       script.addEventListener("load", function () { resolve(window.katex); });
-      script.addEventListener("error", reject);
-      if (!present) {
-        script.src = new URL("katex.min.js", base).href;
-        document.head.appendChild(script);
-      }
+      script.addEventListener("error", function (error) {
+        loading = null; // try again on the next page
+        reject(error);
+      });
+      script.src = new URL("katex.min.js", base).href;
+      document.head.appendChild(script);
     });
     return loading;
   }
