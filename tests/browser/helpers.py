@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,8 +63,42 @@ def build_site(root: Path, repo: Path = REPO) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the files as they are, but for sitemap.xml, whose addresses are moved to where the
+    site is served, as if it were published at its site_url.
+
+    Material navigates instantly only to the pages its sitemap lists, matched with the scheme
+    and host of the page but the port and path of the sitemap's addresses (site_url's). Served
+    as they are, on a port of localhost and often at another path, no link matches: every click
+    is a full page load, and no test would see the instant navigation a reader gets.
+    """
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.endswith("/sitemap.xml"):
+            return super().send_head()
+        file = Path(self.translate_path(path))
+        if not file.is_file():
+            return super().send_head()
+        body = served_sitemap(file.read_text(encoding="utf-8"), f"http://{self.headers['Host']}{path[:-11]}")
+        data = body.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+
+def served_sitemap(text: str, base: str) -> str:
+    """`text` (a sitemap.xml) with the site's address in each <loc> replaced by `base`."""
+    locs = re.findall(r"<loc>([^<]*)</loc>", text)
+    if not locs:
+        return text
+    prefix = os.path.commonprefix(locs)  # noqa: RUF071 -- by character, then cut at its last slash
+    prefix = prefix[: prefix.rfind("/") + 1]
+    return text.replace(f"<loc>{prefix}", f"<loc>{base}")
 
 
 @contextmanager

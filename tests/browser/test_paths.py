@@ -34,6 +34,7 @@ def test_paths_index_and_each_path_page_list_the_steps_in_order(page: Any, built
     page.goto("/")
     page.locator(".md-nav__link:visible", has_text="Reading paths").first.click()
     page.wait_for_url("**/paths/")
+    page.wait_for_selector("article h2 a[href*='/paths/']")  # swapped in after the address changed
     for path in paths_of(built):
         # Material's instant navigation makes every link absolute: compare where they lead.
         assert page.locator(f"article h2 a[href$='/paths/{path['id']}/']").count() == 1, path["id"]
@@ -53,6 +54,15 @@ def _where(page: Any, path_id: str) -> str:
     return " ".join(text.split())
 
 
+def _arrive(page: Any, slug: str) -> None:
+    """Wait until the paper's page is shown: Material's instant navigation changes the address
+    at the click, and swaps the content in once it is fetched."""
+    page.wait_for_url(f"**/papers/{slug}/")
+    page.wait_for_function(
+        "slug => document.querySelector('.rl-card[data-slug]')?.dataset.slug === slug", arg=slug
+    )
+
+
 @pytest.mark.parametrize("index", range(4))
 def test_prev_and_next_walk_the_whole_path_both_ways(page: Any, built: BuiltSite, index: int) -> None:
     paths = paths_of(built)
@@ -68,12 +78,14 @@ def test_prev_and_next_walk_the_whole_path_both_ways(page: Any, built: BuiltSite
         assert _where(page, path["id"]) == f"Step {k} of {n} in {path['title']}"
         assert page.locator(nav).get_attribute("aria-label") == f"Reading path: {path['title']}"
         if k < n:
+            page.evaluate("window.rlSamePage = true")
             page.locator(f"{nav} [data-path-nav='next']").click()  # Material's instant navigation
-            page.wait_for_url(f"**/papers/{steps[k]}/")
+            _arrive(page, steps[k])
+            assert page.evaluate("window.rlSamePage === true"), "expected an instant navigation"
     assert page.locator(f"{nav} [data-path-nav='next']").count() == 0
     for k in range(n - 1, 0, -1):
         page.locator(f"{nav} [data-path-nav='prev']").click()
-        page.wait_for_url(f"**/papers/{steps[k - 1]}/")
+        _arrive(page, steps[k - 1])
         assert _where(page, path["id"]) == f"Step {k} of {n} in {path['title']}"
     page.locator(f"{nav} .rl-path-nav__where a").click()
     page.wait_for_url(f"**/paths/{path['id']}/")
