@@ -82,11 +82,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         file = Path(self.translate_path(path))
         if not file.is_file():
             return super().send_head()
+        # Cached as the other files are (Last-Modified, 304): Material fetches it once for
+        # itself and once for each feed link of a page.
+        modified = self.date_time_string(int(file.stat().st_mtime))
+        if self.headers.get("If-Modified-Since") == modified:
+            self.send_response(304)
+            self.end_headers()
+            return None
         body = served_sitemap(file.read_text(encoding="utf-8"), f"http://{self.headers['Host']}{path[:-11]}")
         data = body.encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Last-Modified", modified)
         self.end_headers()
         return io.BytesIO(data)
 
@@ -183,6 +191,20 @@ async ([query, timeoutMs]) => {
   return await Promise.race([answered, late]);
 }
 """
+
+
+def wait_for_heading(page: Any, expected: str, *, start: bool = False) -> None:
+    """Wait until the page's h1 (see `heading`) is `expected`, or starts with it: after a click,
+    Material's instant navigation changes the address at once and swaps the page in later."""
+    page.wait_for_function(
+        """([expected, start]) => { const h = document.querySelector('article h1');
+               if (!h) return false;
+               const c = h.cloneNode(true);
+               c.querySelectorAll('.headerlink').forEach(a => a.remove());
+               const text = c.textContent.trim();
+               return start ? text.startsWith(expected) : text === expected; }""",
+        arg=[expected, start],
+    )
 
 
 def heading(page: Any) -> str:

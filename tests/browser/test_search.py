@@ -31,7 +31,7 @@ from benchmarks.mixed_list import make_mixed_content
 
 from ..pagefind_files import fragments
 from .conftest import BuiltSite, Console, new_tab
-from .helpers import REPO, SearchHit, heading, run_query, serve
+from .helpers import REPO, SearchHit, run_query, serve, wait_for_heading
 
 pytestmark = pytest.mark.browser
 
@@ -250,7 +250,7 @@ def test_word_only_in_an_abstract_finds_its_paper_and_opens_it(searched: Searche
     run_query(searched.page, word)
     searched.page.locator(".md-search-result__item a.md-search-result__link").first.click()
     searched.page.wait_for_url(re.compile(re.escape(paper_path(slug))))
-    assert heading(searched.page) == searched.built.paper(slug)["title"]
+    wait_for_heading(searched.page, searched.built.paper(slug)["title"])
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -421,7 +421,7 @@ def test_search_works_under_a_sub_path(browser: Any, built: BuiltSite, tmp_path:
             )
             link.click()
             page.wait_for_url(re.compile(r"/reading-list/papers/stim-"))
-            assert heading(page).startswith("Stim")
+            wait_for_heading(page, "Stim", start=True)
         finally:
             context.close()
         assert not console.errors, console.errors
