@@ -193,6 +193,14 @@ async ([query, timeoutMs]) => {
 """
 
 
+def at(path: str) -> re.Pattern[str]:
+    """For `page.wait_for_url`: an address whose path ends in `path` (`*` for one segment), with
+    or without an anchor. Material's anchor tracking may add one (the heading in view) right
+    after an instant navigation."""
+    parts = ("[^/?#]+" if part == "*" else re.escape(part) for part in path.split("/"))
+    return re.compile("/".join(parts) + r"(?:#.*)?$")
+
+
 def wait_for_heading(page: Any, expected: str, *, start: bool = False) -> None:
     """Wait until the page's h1 (see `heading`) is `expected`, or starts with it: after a click,
     Material's instant navigation changes the address at once and swaps the page in later."""

@@ -25,7 +25,7 @@ import yaml
 from generator.model import STATUSES
 
 from .conftest import BuiltSite
-from .helpers import AXE, build_site, copy_project, serve
+from .helpers import AXE, at, build_site, copy_project, serve
 
 pytestmark = pytest.mark.browser
 
@@ -481,7 +481,7 @@ def test_back_and_forward_within_a_page_fetch_nothing_and_across_pages_still_wor
     assert list_page not in fetched, "the list page was fetched again"
     # To a paper and back: other pages are Material's, which fetches this one again.
     page.locator(".rl-results__list a.rl-item__title").first.click()
-    page.wait_for_url("**/papers/*/")
+    page.wait_for_url(at("/papers/*/"))
     page.go_back()
     page.wait_for_selector("form.rl-facets:not([hidden])")
     wait_ready(page)
@@ -492,7 +492,7 @@ def test_back_and_forward_within_a_page_fetch_nothing_and_across_pages_still_wor
     assert shown_slugs(page) == with_code
     step(page.go_forward, "?status=essential&has=code")
     page.go_forward()
-    page.wait_for_url("**/papers/*/")
+    page.wait_for_url(at("/papers/*/"))
     page.wait_for_selector("form.rl-facets", state="detached")
     assert fetched.count(list_page) == 1
 
@@ -506,7 +506,7 @@ def test_back_and_forward_over_an_anchor_keep_the_filters(page: Any, faceted: Bu
     open_list(page, "topics/quantum-computing/")
     page.wait_for_load_state("networkidle")  # Material reads sitemap.xml before it takes clicks
     page.locator("nav a[href$='papers/']").first.click()
-    page.wait_for_url("**/papers/")
+    page.wait_for_url(at("/papers/"))
     page.wait_for_function("() => document.querySelector('form.rl-facets')?.dataset.topic === ''")
     wait_ready(page)
     assert page.evaluate("history.scrollRestoration") == "manual"
@@ -630,7 +630,7 @@ def test_filters_survive_instant_navigation_and_back(page: Any, faceted: BuiltSi
     open_list(page, "topics/quantum-computing/")
     page.wait_for_load_state("networkidle")  # Material reads sitemap.xml before it takes clicks
     page.locator("nav a[href$='papers/']").first.click()  # Material's instant navigation
-    page.wait_for_url("**/papers/")
+    page.wait_for_url(at("/papers/"))
     # The address changes at the click; the page is swapped in once fetched.
     page.wait_for_selector("form.rl-facets:not([hidden])[data-topic='']")
     page.check("input[name=has][value=data]")
@@ -638,9 +638,9 @@ def test_filters_survive_instant_navigation_and_back(page: Any, faceted: BuiltSi
     with_data = matching(faceted, lambda p: has(p, "data"))
     assert set(all_results(page)) == with_data
     page.locator(".rl-results__list a.rl-item__title").first.click()
-    page.wait_for_url("**/papers/*/")
+    page.wait_for_url(at("/papers/*/"))
     page.go_back()
-    page.wait_for_url("**/papers/?has=data")
+    page.wait_for_url(at("/papers/?has=data"))
     wait_ready(page)
     assert set(all_results(page)) == with_data
     # Back to the page's own state: only the query changes, so it is drawn from the facet file,

@@ -22,7 +22,7 @@ import bibtexparser
 import pytest
 
 from .conftest import BuiltSite, Console, open_tab
-from .helpers import AXE, REPO, build_site, copy_project, serve
+from .helpers import AXE, REPO, at, build_site, copy_project, serve
 
 MARKS = ("read", "to-read", "star")
 DAY_MS = 24 * 60 * 60 * 1000
@@ -108,13 +108,13 @@ def test_a_mark_survives_a_reload_and_instant_navigation(sub_page: Any, sub_site
     page.wait_for_load_state("networkidle")  # Material reads its sitemap before it navigates instantly
     page.evaluate("window.rlSamePage = true")
     page.locator(f"{card} .rl-card__topics a[href*='/topics/reasoning/']").click()
-    page.wait_for_url("**/topics/reasoning/")
+    page.wait_for_url(at("/topics/reasoning/"))
     assert page.evaluate("window.rlSamePage === true"), "expected an instant navigation"
     assert pressed(page, item_of(paper["slug"])) == {"read", "star"}
     # Marked in a list, seen on the paper's page after another instant navigation.
     page.locator(f"{item_of(other['slug'])} button[data-mark='to-read']").click()
     page.locator(f"article li > a[href$='/papers/{other['slug']}/']").click()
-    page.wait_for_url(f"**/papers/{other['slug']}/")
+    page.wait_for_url(at(f"/papers/{other['slug']}/"))
     assert page.evaluate("window.rlSamePage === true")
     assert pressed(page, card) == {"to-read"}
     page.locator(f"{card} button[data-mark='to-read']").press("Enter")
@@ -293,7 +293,7 @@ def test_new_since_the_last_visit_appears_and_clears(page: Any, built: BuiltSite
     assert page.locator("article .rl-new").first.text_content() == "New since your last visit"
     # The same visit goes on: a topic page shows its new papers too.
     page.locator(f"article a[href$='topics/{topic}/']").first.click()
-    page.wait_for_url(f"**/topics/{topic}/")
+    page.wait_for_url(at(f"/topics/{topic}/"))
     # Material's instant navigation changes the address at the click and swaps the page in later.
     page.wait_for_function(
         "title => document.querySelector('article h1')?.textContent.startsWith(title)",
@@ -338,7 +338,7 @@ def test_blocked_storage_leaves_the_plain_site(page: Any, built: BuiltSite, kind
     page.locator("form[data-md-component=palette] label:visible").click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     page.locator("a[href$='my-list/']:visible").first.click()
-    page.wait_for_url("**/my-list/")
+    page.wait_for_url(at("/my-list/"))
     status = page.locator("[data-rl-mylist] .rl-mylist__status")
     page.wait_for_function(
         "document.querySelector('[data-rl-mylist] .rl-mylist__status')?.textContent.includes('does not let')"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from .conftest import BuiltSite
+from .helpers import at
 from .test_pages import axe_problems
 
 PHONE = {"width": 360, "height": 740}
@@ -33,7 +34,7 @@ def test_the_shipped_list_has_paths_of_four_to_eight_steps(built: BuiltSite) -> 
 def test_paths_index_and_each_path_page_list_the_steps_in_order(page: Any, built: BuiltSite) -> None:
     page.goto("/")
     page.locator(".md-nav__link:visible", has_text="Reading paths").first.click()
-    page.wait_for_url("**/paths/")
+    page.wait_for_url(at("/paths/"))
     page.wait_for_selector("article h2 a[href*='/paths/']")  # swapped in after the address changed
     for path in paths_of(built):
         # Material's instant navigation makes every link absolute: compare where they lead.
@@ -57,7 +58,7 @@ def _where(page: Any, path_id: str) -> str:
 def _arrive(page: Any, slug: str) -> None:
     """Wait until the paper's page is shown: Material's instant navigation changes the address
     at the click, and swaps the content in once it is fetched."""
-    page.wait_for_url(f"**/papers/{slug}/")
+    page.wait_for_url(at(f"/papers/{slug}/"))
     page.wait_for_function(
         "slug => document.querySelector('.rl-card[data-slug]')?.dataset.slug === slug", arg=slug
     )
@@ -72,6 +73,7 @@ def test_prev_and_next_walk_the_whole_path_both_ways(page: Any, built: BuiltSite
     steps, n = path["steps"], len(path["steps"])
     nav = f"nav[data-path='{path['id']}']"
     page.goto(f"/papers/{steps[0]}/")
+    page.wait_for_load_state("networkidle")  # Material reads sitemap.xml before it takes clicks
     assert page.locator(f"{nav} [data-path-nav='prev']").count() == 0
     for k, slug in enumerate(steps, start=1):
         assert page.url.endswith(f"/papers/{slug}/"), (k, page.url)
@@ -88,7 +90,7 @@ def test_prev_and_next_walk_the_whole_path_both_ways(page: Any, built: BuiltSite
         _arrive(page, steps[k - 1])
         assert _where(page, path["id"]) == f"Step {k} of {n} in {path['title']}"
     page.locator(f"{nav} .rl-path-nav__where a").click()
-    page.wait_for_url(f"**/paths/{path['id']}/")
+    page.wait_for_url(at(f"/paths/{path['id']}/"))
 
 
 def test_home_page_orients_in_order(page: Any, built: BuiltSite) -> None:
