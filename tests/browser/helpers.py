@@ -201,27 +201,27 @@ def at(path: str) -> re.Pattern[str]:
     return re.compile("/".join(parts) + r"(?:#.*)?$")
 
 
+#: The page's h1 as a reader sees it, without the ¶ permalink ("" before there is one).
+_HEADING_JS = """() => { const h = document.querySelector('article h1');
+                        if (!h) return "";
+                        const c = h.cloneNode(true);
+                        c.querySelectorAll('.headerlink').forEach(a => a.remove());
+                        return c.textContent.trim(); }"""
+
+
 def wait_for_heading(page: Any, expected: str, *, start: bool = False) -> None:
     """Wait until the page's h1 (see `heading`) is `expected`, or starts with it: after a click,
     Material's instant navigation changes the address at once and swaps the page in later."""
     page.wait_for_function(
-        """([expected, start]) => { const h = document.querySelector('article h1');
-               if (!h) return false;
-               const c = h.cloneNode(true);
-               c.querySelectorAll('.headerlink').forEach(a => a.remove());
-               const text = c.textContent.trim();
-               return start ? text.startsWith(expected) : text === expected; }""",
+        f"""([expected, start]) => {{ const text = ({_HEADING_JS})();
+               return start ? text.startsWith(expected) : text === expected; }}""",
         arg=[expected, start],
     )
 
 
 def heading(page: Any) -> str:
     """The page's h1 as a reader sees it, without the ¶ permalink."""
-    text: str = page.evaluate(
-        """() => { const h = document.querySelector('article h1').cloneNode(true);
-                   h.querySelectorAll('.headerlink').forEach(a => a.remove());
-                   return h.textContent.trim(); }"""
-    )
+    text: str = page.evaluate(_HEADING_JS)
     return text
 
 
